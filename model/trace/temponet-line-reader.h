@@ -1,0 +1,88 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TEMPONET_LINE_READER_H
+#define TEMPONET_LINE_READER_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ns3
+{
+namespace temponet
+{
+
+/**
+ * \ingroup temponet
+ * \brief Reads a text file line by line, gzip'd or plain (detected from the
+ * content), with bounded memory.
+ *
+ * Line endings "\n" and "\r\n" are both accepted; the returned view excludes
+ * them and stays valid until the next call to Next(). A gzip stream that is
+ * cut short or corrupt raises TraceError naming the file and line.
+ */
+class LineReader
+{
+  public:
+    /// Opens \p path; throws TraceError if it cannot be opened.
+    explicit LineReader(const std::string& path);
+    ~LineReader();
+    LineReader(const LineReader&) = delete;
+    LineReader& operator=(const LineReader&) = delete;
+
+    /**
+     * \param[out] line the next line.
+     * \return false at end of file.
+     */
+    bool Next(std::string_view& line);
+
+    /// \return the 1-based number of the line last returned.
+    uint64_t LineNumber() const
+    {
+        return m_lineNo;
+    }
+
+    /// \return the path.
+    const std::string& Path() const
+    {
+        return m_path;
+    }
+
+    /// \return "line N" for error messages.
+    std::string Where() const;
+
+  private:
+    /// Reads more bytes into the buffer; \return false at end of file.
+    bool Fill();
+
+    std::string m_path;      //!< File path.
+    void* m_gz{nullptr};     //!< zlib gzFile handle.
+    std::vector<char> m_buf; //!< Read buffer.
+    size_t m_begin{0};       //!< Start of unread data in m_buf.
+    size_t m_end{0};         //!< End of valid data in m_buf.
+    bool m_eof{false};       //!< No more input.
+    uint64_t m_lineNo{0};    //!< Lines returned so far.
+    std::string m_carry;     //!< A line longer than the buffer.
+};
+
+/**
+ * \brief Splits \p line at \p delim into \p fields (views into \p line).
+ * No quoting: the formats read here never quote.
+ */
+void SplitFields(std::string_view line, char delim, std::vector<std::string_view>& fields);
+
+/// \return \p s without leading and trailing spaces and tabs.
+std::string_view Trim(std::string_view s);
+
+/// Parses a whole decimal integer (surrounding blanks allowed). \return false if not one.
+bool ParseInt(std::string_view s, int64_t& out);
+
+/// Parses a whole decimal or scientific floating-point number. \return false if not one.
+bool ParseDouble(std::string_view s, double& out);
+
+} // namespace temponet
+} // namespace ns3
+
+#endif /* TEMPONET_LINE_READER_H */

@@ -1,0 +1,178 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "temponet-atomic-file.h"
+#include "temponet-event-table.h"
+#include "temponet-line-reader.h"
+#include "temponet-read-report.h"
+#include "temponet-test-data.h"
+#include "temponet-torch-runtime.h"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+using namespace ns3::temponet;
+
+TEST(IpAddr, ParsesAndPrintsBothFamilies)
+{
+    auto a = IpAddr::Parse("192.168.1.20");
+    ASSERT_TRUE(a.has_value());
+    EXPECT_TRUE(a->IsV4());
+    EXPECT_EQ(a->V4(), 0xc0a80114u);
+    EXPECT_EQ(a->ToString(), "192.168.1.20");
+    EXPECT_EQ(IpAddr::FromV4(0xc0a80114u), *a);
+
+    auto b = IpAddr::Parse("fe80::1");
+    ASSERT_TRUE(b.has_value());
+    EXPECT_TRUE(b->IsV6());
+    EXPECT_EQ(b->ToString(), "fe80::1");
+    EXPECT_NE(*a, *b);
+    EXPECT_TRUE(*a < *b);
+
+    EXPECT_FALSE(IpAddr::Parse("300.1.1.1").has_value());
+    EXPECT_FALSE(IpAddr::Parse("").has_value());
+    EXPECT_FALSE(IpAddr::Parse("host").has_value());
+}
+
+TEST(EventTable, InternsHostsAndSortsStably)
+{
+    EventTable t;
+    TraceEvent e;
+    e.src = *IpAddr::Parse("10.0.0.1");
+    e.dst = *IpAddr::Parse("10.0.0.2");
+    e.proto = 6;
+    e.ts = 2.0;
+    e.size = 100;
+    t.Append(e);
+    e.ts = 1.0;
+    e.size = 200;
+    t.Append(e);
+    e.ts = 1.0;
+    e.size = 300;
+    std::swap(e.src, e.dst);
+    t.Append(e);
+    EXPECT_EQ(t.Size(), 3u);
+    EXPECT_EQ(t.Hosts().size(), 2u);
+    EXPECT_FALSE(t.IsTimeSorted());
+    t.SortByTime();
+    ASSERT_TRUE(t.IsTimeSorted());
+    // Ties keep file order: 200 came before 300.
+    EXPECT_EQ(t.Get(0).size, 200);
+    EXPECT_EQ(t.Get(1).size, 300);
+    EXPECT_EQ(t.Get(1).src.ToString(), "10.0.0.2");
+    EXPECT_EQ(t.Get(2).size, 100);
+    EXPECT_DOUBLE_EQ(t.SpanSeconds(), 1.0);
+    EXPECT_EQ(t.Slice(1.0, 2.0).Size(), 2u);
+    EXPECT_EQ(t.Rows(1, 3).Get(0), t.Get(1));
+}
+
+TEST(LineReader, ReadsPlainAndGzipLinesWithAnyEnding)
+{
+    const std::string dir = test::TempDir("lines");
+    const std::string plain = dir + "/a.txt";
+    {
+        std::ofstream f(plain, std::ios::binary);
+        f << "one\r\ntwo\n\nlast-without-newline";
+    }
+    const std::string gz = dir + "/a.txt.gz";
+    {
+        gzFile g = gzopen(gz.c_str(), "wb");
+        gzputs(g, "one\r\ntwo\n\nlast-without-newline");
+        gzclose(g);
+    }
+    for (const auto& path : {plain, gz})
+    {
+        LineReader r(path);
+        std::string_view line;
+        std::vector<std::string> got;
+        while (r.Next(line))
+        {
+            got.emplace_back(line);
+        }
+        EXPECT_EQ(got, (std::vector<std::string>{"one", "two", "", "last-without-newline"}))
+            << path;
+        EXPECT_EQ(r.LineNumber(), 4u);
+    }
+}
+
+TEST(LineReader, CutGzipStreamIsAnErrorNamingTheFile)
+{
+    const std::string dir = test::TempDir("cutgz");
+    const std::string gz = dir + "/cut.csv.gz";
+    {
+        gzFile g = gzopen(gz.c_str(), "wb");
+        for (int i = 0; i < 20000; ++i)
+        {
+            gzprintf(g, "%d,%d,row\n", i, i * 7);
+        }
+        gzclose(g);
+    }
+    std::filesystem::resize_file(gz, std::filesystem::file_size(gz) / 2);
+    LineReader r(gz);
+    std::string_view line;
+    try
+    {
+        while (r.Next(line))
+        {
+        }
+        FAIL() << "a cut gzip stream must raise an error";
+    }
+    catch (const TraceError& e)
+    {
+        EXPECT_NE(std::string(e.what()).find(gz), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("cut short"), std::string::npos) << e.what();
+    }
+}
+
+TEST(TextParse, NumbersAreWholeFieldsOnly)
+{
+    int64_t i = 0;
+    double d = 0;
+    EXPECT_TRUE(ParseInt(" 42 ", i));
+    EXPECT_EQ(i, 42);
+    EXPECT_TRUE(ParseInt("-1", i));
+    EXPECT_EQ(i, -1);
+    EXPECT_FALSE(ParseInt("4x", i));
+    EXPECT_FALSE(ParseInt("", i));
+    EXPECT_TRUE(ParseDouble("1445334403.123456", d));
+    EXPECT_DOUBLE_EQ(d, 1445334403.123456);
+    EXPECT_TRUE(ParseDouble("1e-3", d));
+    EXPECT_FALSE(ParseDouble("nan", d));
+    EXPECT_FALSE(ParseDouble("1.2.3", d));
+    std::vector<std::string_view> f;
+    SplitFields("a,,c", ',', f);
+    ASSERT_EQ(f.size(), 3u);
+    EXPECT_EQ(f[1], "");
+}
+
+TEST(AtomicFile, LeavesNothingBehindWithoutCommit)
+{
+    const std::string dir = test::TempDir("atomic");
+    const std::string path = dir + "/out.csv";
+    {
+        AtomicFile f(path);
+        f.Write("half", 4);
+    }
+    EXPECT_FALSE(std::filesystem::exists(path));
+    EXPECT_TRUE(std::filesystem::is_empty(dir));
+    {
+        AtomicFile f(path);
+        f.Write("whole\n", 6);
+        f.Commit();
+    }
+    EXPECT_EQ(std::filesystem::file_size(path), 6u);
+}
+
+TEST(TorchRuntime, LinksAndMultiplies)
+{
+    // (2x3) * (3x2)
+    std::vector<float> a{1, 2, 3, 4, 5, 6};
+    std::vector<float> b{7, 8, 9, 10, 11, 12};
+    auto c = TorchRuntime::MatMul(a, 2, 3, b, 2);
+    EXPECT_EQ(c, (std::vector<float>{58, 64, 139, 154}));
+    TorchRuntime::SetThreads(2);
+    EXPECT_EQ(TorchRuntime::Threads(), 2);
+    EXPECT_NE(TorchRuntime::Describe().find("LibTorch 1."), std::string::npos);
+    EXPECT_THROW(TorchRuntime::SetThreads(0), std::invalid_argument);
+}
