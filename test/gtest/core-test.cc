@@ -6,7 +6,9 @@
 #include "temponet-line-reader.h"
 #include "temponet-read-report.h"
 #include "temponet-test-data.h"
+#include "temponet-time-format.h"
 #include "temponet-torch-runtime.h"
+#include "temponet-trace-summary.h"
 
 #include <fstream>
 #include <gtest/gtest.h>
@@ -175,4 +177,67 @@ TEST(TorchRuntime, LinksAndMultiplies)
     EXPECT_EQ(TorchRuntime::Threads(), 2);
     EXPECT_NE(TorchRuntime::Describe().find("LibTorch 1."), std::string::npos);
     EXPECT_THROW(TorchRuntime::SetThreads(0), std::invalid_argument);
+}
+
+TEST(TimeFormat, Iso8601ParsesOffsetsAndRoundTrips)
+{
+    // 2015-10-20 is a Tuesday; the 4SICS capture starts that day.
+    auto t = ParseIso8601("2015-10-20T12:00:00Z");
+    ASSERT_TRUE(t.has_value());
+    EXPECT_DOUBLE_EQ(*t, 1445342400.0);
+    EXPECT_DOUBLE_EQ(*ParseIso8601("2015-10-20T12:00:00"), 1445342400.0);
+    EXPECT_DOUBLE_EQ(*ParseIso8601("2015-10-20T14:00:00+02:00"), 1445342400.0);
+    EXPECT_DOUBLE_EQ(*ParseIso8601("2015-10-20T07:00-0500"), 1445342400.0);
+    EXPECT_DOUBLE_EQ(*ParseIso8601("1970-01-01"), 0.0);
+    EXPECT_DOUBLE_EQ(*ParseIso8601("2000-02-29 00:00:01.5"), 951782401.5);
+    EXPECT_FALSE(ParseIso8601("2001-02-29").has_value());
+    EXPECT_FALSE(ParseIso8601("2015-13-01").has_value());
+    EXPECT_FALSE(ParseIso8601("2015-10-20T25:00").has_value());
+    EXPECT_FALSE(ParseIso8601("yesterday").has_value());
+    EXPECT_EQ(FormatIso8601(1445342400.25), "2015-10-20T12:00:00.250000Z");
+    EXPECT_EQ(FormatIso8601(920246400.0), "1999-03-01T00:00:00.000000Z");
+    EXPECT_DOUBLE_EQ(*ParseIso8601(FormatIso8601(1234567890.123456)), 1234567890.123456);
+}
+
+TEST(TraceSummary, ResolutionCountsAndTopLists)
+{
+    // Whole seconds at epoch magnitude, then microseconds, then continuous.
+    EXPECT_DOUBLE_EQ(DetectResolution({920246400.0, 920246400.0, 920246401.0, 920246410.0}), 1.0);
+    EXPECT_DOUBLE_EQ(DetectResolution({1445334403.123456, 1445334403.123457, 1445334404.5}), 1e-6);
+    EXPECT_DOUBLE_EQ(DetectResolution({0.0, 0.1, 0.35}), 0.01);
+    EXPECT_DOUBLE_EQ(DetectResolution({0.0, 1.23456789e-3, 2.0e-3 + 4.1e-8}), 0.0);
+
+    EventTable t;
+    TraceEvent e;
+    e.proto = 6;
+    e.dstPort = 102;
+    e.srcPort = 40000;
+    e.src = IpAddr::FromV4(0x0a000001);
+    e.dst = IpAddr::FromV4(0x0a000002);
+    for (int i = 0; i < 3; ++i)
+    {
+        e.ts = i;
+        t.Append(e);
+    }
+    e.proto = 17;
+    e.dstPort = 53;
+    e.dst = IpAddr::FromV4(0x0a000003);
+    e.ts = 3;
+    t.Append(e);
+    e.ts = 3;
+    t.Append(e);
+    const TraceSummary s = Summarize(t, 1);
+    EXPECT_EQ(s.events, 5u);
+    EXPECT_EQ(s.hosts, 3u);
+    EXPECT_EQ(s.pairs, 2u);
+    EXPECT_DOUBLE_EQ(s.spanSeconds, 3.0);
+    EXPECT_DOUBLE_EQ(s.resolution, 1.0);
+    EXPECT_DOUBLE_EQ(s.tiedFraction, 0.25);
+    EXPECT_EQ(s.protocols.at("tcp"), 3u);
+    EXPECT_EQ(s.protocols.at("udp"), 2u);
+    ASSERT_EQ(s.topPorts.size(), 1u);
+    EXPECT_EQ(s.topPorts[0].key, "tcp/102");
+    EXPECT_EQ(s.topPorts[0].count, 3u);
+    ASSERT_EQ(s.topPairs.size(), 1u);
+    EXPECT_EQ(s.topPairs[0].key, "10.0.0.1 > 10.0.0.2");
 }
