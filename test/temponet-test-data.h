@@ -32,12 +32,31 @@ DataFile(const std::string& name)
     return std::filesystem::exists(p) ? p : "";
 }
 
+/// \return this test process's scratch folder, removed when the process exits.
+inline const std::filesystem::path&
+ScratchRoot()
+{
+    struct Root
+    {
+        std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("temponet-test-" + std::to_string(::getpid()));
+
+        ~Root()
+        {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+    };
+
+    static Root root;
+    return root.path;
+}
+
 /// \return a fresh empty temporary folder for one test.
 inline std::string
 TempDir(const std::string& name)
 {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("temponet-test-" + name + "-" + std::to_string(::getpid()));
+    const auto dir = ScratchRoot() / name;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     return dir.string();

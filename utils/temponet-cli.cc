@@ -6,7 +6,9 @@
 #include "temponet-line-reader.h"
 #include "temponet-time-format.h"
 
+#include <cstdio>
 #include <iostream>
+#include <vector>
 
 namespace po = boost::program_options;
 
@@ -113,6 +115,30 @@ ParseTimeArg(const std::string& text, double traceStart, const std::string& opti
     throw UsageError(option + " '" + text +
                      "' is not a time: give +SECONDS (after the first event), an ISO 8601 "
                      "date-time, or a timestamp in the trace's own seconds");
+}
+
+std::string
+FileDigest(const std::string& path)
+{
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr)
+    {
+        throw std::runtime_error(path + ": cannot open");
+    }
+    uint64_t h = 1469598103934665603ULL;
+    std::vector<unsigned char> buf(1 << 16);
+    size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0)
+    {
+        for (size_t i = 0; i < n; ++i)
+        {
+            h = (h ^ buf[i]) * 1099511628211ULL;
+        }
+    }
+    std::fclose(f);
+    char hex[17];
+    std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(h));
+    return hex;
 }
 
 } // namespace cli

@@ -40,6 +40,9 @@ struct Command
 int RunInspect(int argc, const char* const* argv);
 int RunConvert(int argc, const char* const* argv);
 int RunSplit(int argc, const char* const* argv);
+int RunTrain(int argc, const char* const* argv);
+int RunInfo(int argc, const char* const* argv);
+int RunNll(int argc, const char* const* argv);
 /// @}
 
 /**
@@ -72,6 +75,9 @@ EventTable LoadTrace(const std::string& path,
  * \throws UsageError when \p text is none of these.
  */
 double ParseTimeArg(const std::string& text, double traceStart, const std::string& option);
+
+/// \return the FNV-1a 64-bit digest of a file's bytes, as 16 hex digits.
+std::string FileDigest(const std::string& path);
 
 } // namespace cli
 } // namespace temponet

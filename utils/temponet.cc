@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-// The `temponet` command line program: inspect, convert and split traces.
+// The `temponet` command line program: traces, training and models.
 #include "temponet-cli.h"
 
 #include <cstring>
@@ -20,6 +20,9 @@ const cli::Command kCommands[] = {
      "convert a trace to canonical CSV or pcap, optionally a time window",
      cli::RunConvert},
     {"split", "split a trace by time into a training and a test part", cli::RunSplit},
+    {"train", "train a TempoNet model on a trace", cli::RunTrain},
+    {"info", "describe a model file", cli::RunInfo},
+    {"nll", "score a held-out trace: TempoNet and both baselines, per head", cli::RunNll},
 };
 
 void

@@ -4,6 +4,8 @@
 #ifndef TEMPONET_LINE_READER_H
 #define TEMPONET_LINE_READER_H
 
+#include "temponet-ip-addr.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -81,6 +83,36 @@ bool ParseInt(std::string_view s, int64_t& out);
 
 /// Parses a whole decimal or scientific floating-point number. \return false if not one.
 bool ParseDouble(std::string_view s, double& out);
+
+/**
+ * Parses a whole number, also when written as a floating-point number with
+ * no fraction ("443.0", as pandas writes integer columns that have gaps).
+ * \return false if \p s is not a whole number in the int64 range.
+ */
+bool ParseWholeNumber(std::string_view s, int64_t& out);
+
+/**
+ * Parses a dotted-quad IPv4 or a textual IPv6 address (surrounding blanks
+ * allowed), without allocating; dotted quads take a fast path.
+ * \return false if \p s is not an address.
+ */
+bool ParseIpAddr(std::string_view s, IpAddr& out);
+
+/**
+ * Estimates how many lines \p path holds, for reserving table room: its
+ * decoded size (the file size, or the gzip trailer's ISIZE) divided by
+ * \p sampleLineBytes (a typical line's length with its newline).
+ * \return the estimate, or 0 when the size is unknown.
+ */
+uint64_t EstimateLineCount(const std::string& path, size_t sampleLineBytes);
+
+struct ReadReport;
+
+/**
+ * Throws the TraceError for a file that gave no usable record: it names the
+ * file, the last line read, the skipped records by reason and the first example.
+ */
+[[noreturn]] void ThrowNoUsableRecord(const LineReader& reader, const ReadReport& report);
 
 } // namespace temponet
 } // namespace ns3

@@ -61,9 +61,10 @@ DetectResolution(const std::vector<double>& ts)
     // Epoch timestamps held in doubles carry a rounding error of up to one ulp;
     // allow two ulps (the grid product adds one), never more than a quarter step.
     const double ulp = std::nextafter(largest, HUGE_VAL) - largest;
-    double step = 1.0;
-    for (int decade = 0; decade <= 6; ++decade, step /= 10.0)
+    for (int decade = 0; decade <= 6; ++decade)
     {
+        // pow gives the correctly rounded step; repeated division by 10 drifts.
+        const double step = std::pow(10.0, -decade);
         const double tolerance = std::min(0.25 * step, 2.0 * ulp);
         bool onGrid = true;
         for (double t : ts)
@@ -76,7 +77,7 @@ DetectResolution(const std::vector<double>& ts)
         }
         if (onGrid)
         {
-            return decade == 0 ? 1.0 : std::pow(10.0, -decade);
+            return step;
         }
     }
     return 0.0;

@@ -45,7 +45,9 @@ WriteReport WriteCanonicalCsv(const EventTable& table, const std::string& path);
 /**
  * Writes \p table as a pcap with valid IPv4/IPv6, TCP, UDP and ICMP headers and
  * checksums. Packet events become one packet of their \c size; flow events
- * become one packet carrying the flow's first segment. The file appears under
+ * become one packet of min(bytes / packets, 1500) bytes. Every value the
+ * writer has to change (a size below the headers' minimum, a missing port,
+ * TTL or flags) is counted in WriteReport::repaired. The file appears under
  * \p path only when complete.
  * \throws TraceError on I/O failure.
  */
