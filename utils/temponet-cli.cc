@@ -30,10 +30,7 @@ ParseArgs(int argc,
     options.add_options()("help,h", "show this help");
     try
     {
-        po::store(po::command_line_parser(argc - 1, argv + 1)
-                      .options(options)
-                      .positional(positional)
-                      .run(),
+        po::store(po::command_line_parser(argc, argv).options(options).positional(positional).run(),
                   vm);
         if (vm.count("help"))
         {

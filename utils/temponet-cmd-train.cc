@@ -111,17 +111,23 @@ WriteJson(const nlohmann::json& j, const std::string& path)
     f.Commit();
 }
 
-/// Prints one NLL table: rows are heads, columns are models.
+/// Prints one NLL table: rows are heads in chain order, columns are models.
 void
-PrintNllTable(const std::vector<std::pair<std::string, nlohmann::json>>& columns)
+PrintNllTable(const NllReport& order,
+              const std::vector<std::pair<std::string, nlohmann::json>>& columns)
 {
+    std::vector<std::string> keys{"total", "time"};
+    for (const auto& [head, sum] : order.marks)
+    {
+        keys.push_back(head);
+    }
     std::printf("%-12s", "nats/event");
     for (const auto& [name, j] : columns)
     {
         std::printf(" %16s", name.c_str());
     }
     std::printf("\n");
-    for (const auto& [key, v] : columns.front().second.items())
+    for (const auto& key : keys)
     {
         std::printf("%-12s", key.c_str());
         for (const auto& [name, j] : columns)
@@ -258,7 +264,8 @@ RunTrain(int argc, const char* const* argv)
     {
         WriteJson(report, vm["report"].as<std::string>());
     }
-    PrintNllTable({{"temponet", report["val_nll_per_event"]},
+    PrintNllTable(r.val,
+                  {{"temponet", report["val_nll_per_event"]},
                    {"poisson_marginal", report["baseline_nll_per_event"]["poisson_marginal"]},
                    {"markov", report["baseline_nll_per_event"]["markov"]}});
     std::cerr << "temponet train: wrote " << out << " (" << r.epochs << " epochs, best "
@@ -326,7 +333,8 @@ RunNll(int argc, const char* const* argv)
     report["baseline_nll_per_event"] = BaselinesJson(p, k);
     report["events"] = m.events;
     report["train_events"] = from;
-    PrintNllTable({{"temponet", report["nll_per_event"]},
+    PrintNllTable(m,
+                  {{"temponet", report["nll_per_event"]},
                    {"poisson_marginal", report["baseline_nll_per_event"]["poisson_marginal"]},
                    {"markov", report["baseline_nll_per_event"]["markov"]}});
     if (vm.count("json"))
