@@ -43,6 +43,7 @@ int RunSplit(int argc, const char* const* argv);
 int RunTrain(int argc, const char* const* argv);
 int RunInfo(int argc, const char* const* argv);
 int RunNll(int argc, const char* const* argv);
+int RunGenerate(int argc, const char* const* argv);
 /// @}
 
 /**

@@ -23,6 +23,9 @@ const cli::Command kCommands[] = {
     {"train", "train a TempoNet model on a trace", cli::RunTrain},
     {"info", "describe a model file", cli::RunInfo},
     {"nll", "score a held-out trace: TempoNet and both baselines, per head", cli::RunNll},
+    {"generate",
+     "generate traffic from a model or a baseline to canonical CSV or pcap",
+     cli::RunGenerate},
 };
 
 void

@@ -1,0 +1,70 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef TEMPONET_GENERATE_H
+#define TEMPONET_GENERATE_H
+
+#include "temponet-sampler.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+namespace temponet
+{
+
+/**
+ * \ingroup temponet
+ * \brief An IP network (address and prefix length), e.g. "10.0.0.0/8".
+ */
+struct IpNetwork
+{
+    IpAddr base;        //!< Network address.
+    unsigned prefix{0}; //!< Prefix length in bits.
+
+    /// \return whether \p a lies in this network (same family, same leading bits).
+    bool Contains(const IpAddr& a) const;
+
+    /**
+     * Parses "ADDR/LEN" or a bare address (a host route).
+     * \throws std::invalid_argument when \p text is not a network.
+     */
+    static IpNetwork Parse(const std::string& text);
+};
+
+/// \return the networks of a comma-separated list (see IpNetwork::Parse).
+std::vector<IpNetwork> ParseNetworks(const std::string& list);
+
+/// Options of Generate().
+struct GenerateOptions
+{
+    double start{0};              //!< Start time, UTC seconds since the epoch.
+    double duration{0};           //!< Seconds of output time to generate.
+    uint64_t maxEvents{0};        //!< Most events kept (0: no limit).
+    std::vector<IpNetwork> hosts; //!< Keep events whose source is in one (empty: all).
+};
+
+/// What Generate() did.
+struct GenerateResult
+{
+    EventTable events;                       //!< The kept events, time-sorted.
+    uint64_t sampled{0};                     //!< Events drawn (kept or not).
+    uint64_t filtered{0};                    //!< Events left out by the host filter.
+    std::map<std::string, uint64_t> repairs; //!< TCP flag repairs by reason.
+};
+
+/**
+ * Runs \p sampler from options.start for options.duration seconds (the
+ * sampler must already be reset or primed; its clock is set to the start).
+ * Events in [start, start + duration) are drawn; those whose source lies in
+ * none of options.hosts are left out (but stay in the sampler's history).
+ */
+GenerateResult Generate(Sampler& sampler, const GenerateOptions& options);
+
+} // namespace temponet
+} // namespace ns3
+
+#endif /* TEMPONET_GENERATE_H */

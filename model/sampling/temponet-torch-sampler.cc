@@ -1,0 +1,419 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "temponet-torch-sampler.h"
+
+#include "temponet-lognormmix.h"
+#include "temponet-model-impl.h"
+
+#include <ns3/double.h>
+#include <ns3/log.h>
+#include <ns3/random-variable-stream.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TempoNetTorchSampler");
+
+namespace temponet
+{
+
+namespace
+{
+
+/// \return whether protocol \p proto carries ports.
+bool
+HasPorts(int64_t proto)
+{
+    return proto == 6 || proto == 17 || proto == 132;
+}
+
+/// \return index drawn from unnormalised weights \p w with \p u in [0, 1).
+size_t
+DrawIndex(const std::vector<double>& w, double u)
+{
+    double total = 0.0;
+    for (double x : w)
+    {
+        total += x;
+    }
+    double acc = 0.0;
+    const double target = u * total;
+    size_t last = 0;
+    for (size_t i = 0; i < w.size(); ++i)
+    {
+        if (w[i] <= 0.0)
+        {
+            continue;
+        }
+        last = i;
+        acc += w[i];
+        if (target < acc)
+        {
+            return i;
+        }
+    }
+    return last;
+}
+
+/// \return the probabilities of 1-D logits \p logits (any leading 1-sized dims).
+std::vector<double>
+Softmax(const torch::Tensor& logits)
+{
+    auto p = torch::softmax(logits.reshape({-1}).to(torch::kFloat64), 0).contiguous();
+    return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+}
+
+} // namespace
+
+/// Everything behind TorchSampler.
+struct TorchSampler::State
+{
+    explicit State(const TempoNetModel& m)
+        : model(m),
+          impl(m.GetImpl()),
+          enc(impl.encoding),
+          cache(enc.FlowSlots())
+    {
+        uniform = CreateObject<UniformRandomVariable>();
+        normal = CreateObject<NormalRandomVariable>();
+        normal->SetAttribute("Mean", DoubleValue(0.0));
+        normal->SetAttribute("Variance", DoubleValue(1.0));
+        const auto& f = enc.Fields();
+        for (size_t j = 0; j < f.size(); ++j)
+        {
+            fieldIndex[static_cast<int>(f[j])] = static_cast<int>(j);
+        }
+        ResetHosts();
+    }
+
+    const TempoNetModel& model;
+    TempoNetModel::Impl& impl;
+    const Encoding& enc;
+    FlowCache cache;
+    torch::Tensor state; //!< GRU state (layers, 1, hidden), undefined when empty.
+    torch::Tensor out;   //!< Last GRU output (1, 1, hidden).
+    bool hasPrev{false}; //!< Whether an event was fed (its time known).
+    double prevModelTs{0};
+    std::vector<IpAddr> hosts;                     //!< Encoding hosts, then primed-only hosts.
+    std::unordered_map<IpAddr, int64_t> hostIndex; //!< Address to raw host value.
+    int fieldIndex[16] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+    Ptr<UniformRandomVariable> uniform;
+    Ptr<NormalRandomVariable> normal;
+
+    void ResetHosts()
+    {
+        hosts = enc.Hosts();
+        hostIndex.clear();
+        for (size_t i = 0; i < hosts.size(); ++i)
+        {
+            hostIndex[hosts[i]] = static_cast<int64_t>(i);
+        }
+    }
+
+    int64_t HostRaw(const IpAddr& a)
+    {
+        auto it = hostIndex.find(a);
+        if (it != hostIndex.end())
+        {
+            return it->second;
+        }
+        // A primed host unseen in training: its own raw value past the training hosts.
+        hosts.push_back(a);
+        const int64_t v = static_cast<int64_t>(hosts.size() - 1);
+        hostIndex[a] = v;
+        return v;
+    }
+
+    /// Clears the history.
+    void Reset()
+    {
+        state = torch::Tensor();
+        out = torch::zeros({1, 1, impl.config.hidden});
+        hasPrev = false;
+        cache.Clear();
+        ResetHosts();
+    }
+
+    /// \return raw value of field \p f in the per-field raw array.
+    static FlowCache::Tuple TupleOf(const std::vector<int64_t>& raw, const int* idx)
+    {
+        auto get = [&](MarkField f) {
+            const int j = idx[static_cast<int>(f)];
+            return j < 0 ? int64_t{-1} : raw[static_cast<size_t>(j)];
+        };
+        return {get(MarkField::Src),
+                get(MarkField::Dst),
+                get(MarkField::Proto),
+                get(MarkField::SrcPort),
+                get(MarkField::DstPort)};
+    }
+
+    /**
+     * Feeds one event into the GRU and the flow cache.
+     * \param raw its raw values, schema order.
+     * \param modelTs its time in the model's own clock (for the gap).
+     * \param calTs its output time (for the calendar).
+     */
+    void Feed(const std::vector<int64_t>& raw, double modelTs, double calTs)
+    {
+        const auto& fields = enc.Fields();
+        const int64_t nf = static_cast<int64_t>(fields.size());
+        EventBatch in;
+        float logGap = 0.0F;
+        if (hasPrev)
+        {
+            const double gap = std::max(modelTs - prevModelTs, kMinGap);
+            logGap = static_cast<float>((std::log(gap) - enc.LogGapMean()) / enc.LogGapStd());
+        }
+        in.logGap = torch::full({1, 1}, logGap, torch::kFloat32);
+        in.calendar = torch::zeros({1, 1, static_cast<int64_t>(kCalendarDim)}, torch::kFloat32);
+        enc.Calendar(calTs, in.calendar.data_ptr<float>());
+        const FlowCache::Tuple t = TupleOf(raw, fieldIndex);
+        in.flow = torch::full({1, 1}, static_cast<int64_t>(cache.LabelOf(t)), torch::kInt64);
+        cache.Update(t);
+        in.tokens = torch::empty({1, 1, nf}, torch::kInt64);
+        int64_t* tok = in.tokens.data_ptr<int64_t>();
+        for (int64_t j = 0; j < nf; ++j)
+        {
+            tok[j] = enc.Vocab(fields[static_cast<size_t>(j)]).TokenOf(raw[static_cast<size_t>(j)]);
+        }
+        auto [h, last] = impl.net->Encode(in, state);
+        out = h;
+        state = last;
+        hasPrev = true;
+        prevModelTs = modelTs;
+    }
+};
+
+TorchSampler::TorchSampler(const TempoNetModel& model)
+    : m_state(std::make_unique<State>(model))
+{
+    m_state->Reset();
+    if (model.GetEncoding().Kind() == TraceKind::Flows)
+    {
+        SetTcpRepair(false);
+    }
+}
+
+TorchSampler::~TorchSampler() = default;
+
+int64_t
+TorchSampler::AssignStreams(int64_t stream)
+{
+    m_state->uniform->SetStream(stream);
+    m_state->normal->SetStream(stream + 1);
+    return 2;
+}
+
+TraceKind
+TorchSampler::Kind() const
+{
+    return m_state->enc.Kind();
+}
+
+std::string
+TorchSampler::Name() const
+{
+    return "temponet";
+}
+
+void
+TorchSampler::DoReset(double /* start */)
+{
+    m_state->Reset();
+}
+
+void
+TorchSampler::DoPrime(const EventTable& prefix)
+{
+    State& s = *m_state;
+    torch::NoGradGuard noGrad;
+    s.impl.net->eval();
+    const auto& fields = s.enc.Fields();
+    const auto dq = s.enc.Dequantise(prefix.Ts());
+    std::vector<int64_t> raw(fields.size());
+    for (size_t i = 0; i < prefix.Size(); ++i)
+    {
+        for (size_t j = 0; j < fields.size(); ++j)
+        {
+            const MarkField f = fields[j];
+            if (f == MarkField::Src || f == MarkField::Dst)
+            {
+                const uint32_t h =
+                    f == MarkField::Src ? prefix.SrcIndex()[i] : prefix.DstIndex()[i];
+                raw[j] = s.HostRaw(prefix.Hosts()[h]);
+            }
+            else
+            {
+                raw[j] = s.enc.RawValue(prefix, i, f);
+            }
+        }
+        s.Feed(raw, dq[i], dq[i]);
+    }
+    NS_LOG_INFO("primed with " << prefix.Size() << " events");
+}
+
+TraceEvent
+TorchSampler::DoNext(double now, double rateScale)
+{
+    State& s = *m_state;
+    torch::NoGradGuard noGrad;
+    s.impl.net->eval();
+    const Encoding& enc = s.enc;
+    const auto& fields = enc.Fields();
+    const int64_t nf = static_cast<int64_t>(fields.size());
+
+    // 1. The gap, in the model's own time.
+    auto [logW, mu, logS] = s.impl.net->TimeParams(s.out);
+    LogNormMix mix;
+    auto toVec = [](const torch::Tensor& t) {
+        auto d = t.reshape({-1}).to(torch::kFloat64).contiguous();
+        return std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
+    };
+    mix.logWeights = toVec(logW);
+    mix.means = toVec(mu);
+    mix.logScales = toVec(logS);
+    mix.logGapMean = enc.LogGapMean();
+    mix.logGapStd = enc.LogGapStd();
+    const double u0 = s.uniform->GetValue();
+    const double z = s.normal->GetValue();
+    const double gap = std::max(mix.Sample(u0, z), kMinGap);
+    const double y = (std::log(gap) - enc.LogGapMean()) / enc.LogGapStd();
+    const double outTs = now + gap / rateScale;
+    auto yT = torch::full({1, 1}, static_cast<float>(y), torch::kFloat32);
+
+    // 2. The continuation mark, over the filled slots only.
+    std::vector<double> pFlow = Softmax(s.impl.net->FlowLogits(s.out, yT));
+    for (size_t l = 0; l < pFlow.size(); ++l)
+    {
+        if (!s.cache.IsValid(static_cast<int32_t>(l)))
+        {
+            pFlow[l] = 0.0;
+        }
+    }
+    const int32_t label = static_cast<int32_t>(DrawIndex(pFlow, s.uniform->GetValue()));
+    FlowCache::Tuple cont;
+    if (label != 0)
+    {
+        cont = s.cache.Resolve(label);
+    }
+    auto flowT = torch::full({1, 1}, static_cast<int64_t>(label), torch::kInt64);
+
+    // 3. The fields, in chain order.
+    auto tokens = torch::zeros({1, 1, nf}, torch::kInt64);
+    int64_t* tok = tokens.data_ptr<int64_t>();
+    std::vector<int64_t> raw(fields.size(), kNotApplicable);
+    int64_t proto = -1;
+    for (size_t j = 0; j < fields.size(); ++j)
+    {
+        const MarkField f = fields[j];
+        const Vocabulary& v = enc.Vocab(f);
+        if (label != 0 && IsFlowKeyField(f))
+        {
+            switch (f)
+            {
+            case MarkField::Src:
+                raw[j] = cont.src;
+                break;
+            case MarkField::Dst:
+                raw[j] = cont.dst;
+                break;
+            case MarkField::Proto:
+                raw[j] = cont.proto;
+                break;
+            case MarkField::SrcPort:
+                raw[j] = cont.srcPort;
+                break;
+            default:
+                raw[j] = cont.dstPort;
+                break;
+            }
+            tok[j] = v.TokenOf(raw[j]);
+        }
+        else
+        {
+            std::vector<double> p = Softmax(s.impl.net->FieldLogits(j, s.out, yT, flowT, tokens));
+            // Tokens never seen in training (e.g. an empty bucket) are not drawn;
+            // ports and flags are constrained to the protocol.
+            const bool portField = f == MarkField::SrcPort || f == MarkField::DstPort;
+            const bool flagField = f == MarkField::TcpFlags;
+            const bool constrain = (portField || flagField) && v.HasNotApplicable();
+            const bool applicable = portField ? HasPorts(proto) : proto == 6;
+            std::vector<double> q = p;
+            double sum = 0.0;
+            for (size_t k = 0; k < q.size(); ++k)
+            {
+                if (v.At(k).count == 0 || (constrain && (k == 0) == applicable))
+                {
+                    q[k] = 0.0;
+                }
+                sum += q[k];
+            }
+            if (sum > 0.0)
+            {
+                p.swap(q);
+            }
+            tok[j] = static_cast<int64_t>(DrawIndex(p, s.uniform->GetValue()));
+            raw[j] = v.Draw(static_cast<int32_t>(tok[j]), s.uniform->GetValue());
+        }
+        if (f == MarkField::Proto)
+        {
+            proto = raw[j];
+        }
+    }
+
+    // 4. The event, then the history.
+    TraceEvent e;
+    e.ts = outTs;
+    for (size_t j = 0; j < fields.size(); ++j)
+    {
+        const int64_t r = raw[j];
+        switch (fields[j])
+        {
+        case MarkField::Src:
+            e.src = s.hosts.at(static_cast<size_t>(r));
+            break;
+        case MarkField::Dst:
+            e.dst = s.hosts.at(static_cast<size_t>(r));
+            break;
+        case MarkField::Proto:
+            e.proto = static_cast<int16_t>(r);
+            break;
+        case MarkField::DstPort:
+            e.dstPort = static_cast<int32_t>(r);
+            break;
+        case MarkField::SrcPort:
+            e.srcPort = static_cast<int32_t>(r);
+            break;
+        case MarkField::Size:
+            e.size = static_cast<int32_t>(r);
+            break;
+        case MarkField::TcpFlags:
+            e.tcpFlags = static_cast<int16_t>(r);
+            break;
+        case MarkField::Ttl:
+            e.ttl = static_cast<int16_t>(r);
+            break;
+        case MarkField::Duration:
+            e.duration = r < 0 ? std::nan("") : static_cast<double>(r) * 1e-6;
+            break;
+        case MarkField::Packets:
+            e.packets = r;
+            break;
+        case MarkField::Bytes:
+            e.bytes = r;
+            break;
+        }
+    }
+    const double modelTs = (s.hasPrev ? s.prevModelTs : 0.0) + gap;
+    s.Feed(raw, modelTs, outTs);
+    return e;
+}
+
+} // namespace temponet
+} // namespace ns3
