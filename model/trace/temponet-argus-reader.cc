@@ -34,6 +34,7 @@
  */
 
 #include "temponet-line-reader.h"
+#include "temponet-time-format.h"
 #include "temponet-trace-format.h"
 
 #include <charconv>
@@ -167,101 +168,31 @@ ParsePort(std::string_view s, int32_t& out)
     return true;
 }
 
-/// \return days since 1970-01-01 of a proleptic Gregorian date.
-int64_t
-DaysFromCivil(int64_t y, int m, int d)
-{
-    // Count years from March so that the leap day falls at the end of a year.
-    y -= m <= 2 ? 1 : 0;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yearOfEra = y - era * 400;
-    const int64_t dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const int64_t dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146097 + dayOfEra - 719468;
-}
-
-/// Reads \p n digits of \p s at \p pos. \return false if they are not all digits.
-bool
-Digits(std::string_view s, size_t& pos, size_t n, int& out)
-{
-    if (pos + n > s.size())
-    {
-        return false;
-    }
-    out = 0;
-    for (size_t i = 0; i < n; ++i)
-    {
-        const char c = s[pos + i];
-        if (c < '0' || c > '9')
-        {
-            return false;
-        }
-        out = out * 10 + (c - '0');
-    }
-    pos += n;
-    return true;
-}
-
 /// Parses an Argus start time (see the file comment) into seconds since the epoch.
 bool
 ParseStartTime(std::string_view s, double& out)
 {
     s = Trim(s);
-    if (s.size() < 19 || (s[4] != '/' && s[4] != '-'))
+    if (s.size() < 19 || (s[4] != '/' && s[4] != '-') || s[7] != s[4])
     {
         return ParseDouble(s, out);
     }
-    size_t pos = 0;
-    int y = 0;
-    int mo = 0;
-    int d = 0;
-    int h = 0;
-    int mi = 0;
-    int sec = 0;
-    const char dateSep = s[4];
-    if (!Digits(s, pos, 4, y) || s[pos++] != dateSep || !Digits(s, pos, 2, mo) ||
-        s[pos++] != dateSep || !Digits(s, pos, 2, d) || (s[pos] != ' ' && s[pos] != 'T'))
+    // Argus writes 2011/08/10 09:46:53.047277 (UTC): ISO 8601 with slashes,
+    // always with seconds.
+    std::string iso(s);
+    iso[4] = '-';
+    iso[7] = '-';
+    if (iso.size() > 19 && iso[19] != '.')
     {
         return false;
     }
-    ++pos;
-    if (!Digits(s, pos, 2, h) || s[pos++] != ':' || !Digits(s, pos, 2, mi) || s[pos++] != ':' ||
-        !Digits(s, pos, 2, sec))
+    const auto t = ParseIso8601(iso);
+    if (!t)
     {
         return false;
     }
-    static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo < 1 || mo > 12 || d < 1 || d > kMonthDays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
-        h > 23 || mi > 59 || sec > 60)
-    {
-        return false;
-    }
-    const int64_t whole = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-    // Rebuild "seconds.fraction" as text so that the conversion rounds once.
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + 24, whole);
-    if (ec != std::errc())
-    {
-        return false;
-    }
-    if (pos < s.size())
-    {
-        if (s[pos] != '.' || s.size() - pos > 30)
-        {
-            return false;
-        }
-        *end++ = '.';
-        for (++pos; pos < s.size(); ++pos)
-        {
-            if (s[pos] < '0' || s[pos] > '9')
-            {
-                return false;
-            }
-            *end++ = s[pos];
-        }
-    }
-    return ParseDouble(std::string_view(buf, static_cast<size_t>(end - buf)), out);
+    out = *t;
+    return true;
 }
 
 /// \return the detail of a malformed-row skip: the column and its value.
@@ -282,79 +213,22 @@ ReadArgus(const std::string& path, EventTable& table, ReadReport& report)
         report.file = path;
         report.format = FormatName(TraceFormat::Argus);
     }
-    LineReader reader(path);
-    std::string_view line;
+    CsvReader reader(path,
+                     ',',
+                     kArgusColumns,
+                     kArgusColumnCount,
+                     kArgusRequired,
+                     "StartTime,Dur,Proto,SrcAddr,Sport,Dir,DstAddr,Dport,...,TotPkts,TotBytes");
+    const std::vector<int>& col = reader.Columns();
     std::vector<std::string_view> f;
     f.reserve(32);
 
-    bool haveHeader = false;
-    while (reader.Next(line))
-    {
-        if (!Trim(line).empty())
-        {
-            haveHeader = true;
-            break;
-        }
-    }
-    if (!haveHeader)
-    {
-        throw TraceError(path, "line 1", "the file is empty (expected the header line)");
-    }
-    if (line.substr(0, 3) == "\xEF\xBB\xBF")
-    {
-        line.remove_prefix(3);
-    }
-    SplitFields(line, ',', f);
-    int col[kArgusColumnCount];
-    for (int r = 0; r < kArgusColumnCount; ++r)
-    {
-        col[r] = -1;
-        for (size_t i = 0; i < f.size(); ++i)
-        {
-            if (Trim(f[i]) == kArgusColumns[r])
-            {
-                col[r] = static_cast<int>(i);
-                break;
-            }
-        }
-        if (col[r] < 0 && r < kArgusRequired)
-        {
-            throw TraceError(path,
-                             reader.Where(),
-                             std::string("the header has no column \"") + kArgusColumns[r] +
-                                 "\" (expected StartTime,Dur,Proto,SrcAddr,Sport,Dir,DstAddr,"
-                                 "Dport,...,TotPkts,TotBytes)");
-        }
-    }
-    const size_t nFields = f.size();
-
     table.SetKind(TraceKind::Flows);
     uint64_t appended = 0;
-    bool sized = !table.Empty();
+    reader.ReserveIn(table);
     TraceEvent e;
-    while (reader.Next(line))
+    while (reader.Next(f, report))
     {
-        if (line.empty() || Trim(line).empty())
-        {
-            continue;
-        }
-        if (!sized)
-        {
-            sized = true;
-            const uint64_t n = EstimateLineCount(path, line.size() + 1);
-            if (n > 0 && n < (uint64_t(1) << 31))
-            {
-                table.Reserve(static_cast<size_t>(n + n / 16 + 16));
-            }
-        }
-        SplitFields(line, ',', f);
-        if (f.size() != nFields)
-        {
-            report.Skip("malformed row",
-                        reader.Where(),
-                        std::to_string(f.size()) + " fields, expected " + std::to_string(nFields));
-            continue;
-        }
         e = TraceEvent{};
         int proto = -1;
         switch (ArgusProto(f[col[kProto]], proto))
@@ -449,7 +323,7 @@ ReadArgus(const std::string& path, EventTable& table, ReadReport& report)
     }
     if (appended == 0)
     {
-        ThrowNoUsableRecord(reader, report);
+        ThrowNoUsableRecord(reader.Lines(), report);
     }
     report.records += appended;
 }

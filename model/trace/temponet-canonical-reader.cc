@@ -88,79 +88,23 @@ ReadCanonicalCsv(const std::string& path, EventTable& table, ReadReport& report)
         report.file = path;
         report.format = FormatName(TraceFormat::Canonical);
     }
-    LineReader reader(path);
-    std::string_view line;
+    CsvReader reader(
+        path,
+        ',',
+        kCanonicalColumns,
+        kCanonicalColumnCount,
+        kCanonicalRequired,
+        "ts,src_ip,dst_ip,src_port,dst_port,proto,size,tcp_flags,ttl,duration,packets,bytes");
+    const std::vector<int>& col = reader.Columns();
     std::vector<std::string_view> f;
     f.reserve(16);
 
-    bool haveHeader = false;
-    while (reader.Next(line))
-    {
-        if (!Trim(line).empty())
-        {
-            haveHeader = true;
-            break;
-        }
-    }
-    if (!haveHeader)
-    {
-        throw TraceError(path, "line 1", "the file is empty (expected the header line)");
-    }
-    if (line.substr(0, 3) == "\xEF\xBB\xBF")
-    {
-        line.remove_prefix(3);
-    }
-    SplitFields(line, ',', f);
-    int col[kCanonicalColumnCount];
-    for (int r = 0; r < kCanonicalColumnCount; ++r)
-    {
-        col[r] = -1;
-        for (size_t i = 0; i < f.size(); ++i)
-        {
-            if (Trim(f[i]) == kCanonicalColumns[r])
-            {
-                col[r] = static_cast<int>(i);
-                break;
-            }
-        }
-        if (col[r] < 0 && r < kCanonicalRequired)
-        {
-            throw TraceError(path,
-                             reader.Where(),
-                             std::string("the header has no column \"") + kCanonicalColumns[r] +
-                                 "\" (expected ts,src_ip,dst_ip,src_port,dst_port,proto,size,"
-                                 "tcp_flags,ttl,duration,packets,bytes)");
-        }
-    }
-    const size_t nFields = f.size();
-
     uint64_t appended = 0;
     bool anyFlowField = false;
-    bool sized = !table.Empty();
+    reader.ReserveIn(table);
     TraceEvent e;
-    while (reader.Next(line))
+    while (reader.Next(f, report))
     {
-        if (line.empty() || Trim(line).empty())
-        {
-            continue;
-        }
-        if (!sized)
-        {
-            sized = true;
-            const uint64_t n = EstimateLineCount(path, line.size() + 1);
-            if (n > 0 && n < (uint64_t(1) << 31))
-            {
-                table.Reserve(static_cast<size_t>(n + n / 16 + 16));
-            }
-        }
-        SplitFields(line, ',', f);
-        if (f.size() != nFields)
-        {
-            report.Skip("malformed row",
-                        reader.Where(),
-                        std::to_string(f.size()) + " fields, expected " + std::to_string(nFields));
-            continue;
-        }
         e = TraceEvent{};
         if (!ParseDouble(f[col[kTs]], e.ts))
         {
@@ -232,7 +176,7 @@ ReadCanonicalCsv(const std::string& path, EventTable& table, ReadReport& report)
     }
     if (appended == 0)
     {
-        ThrowNoUsableRecord(reader, report);
+        ThrowNoUsableRecord(reader.Lines(), report);
     }
     table.SetKind(anyFlowField ? TraceKind::Flows : TraceKind::Packets);
     report.records += appended;

@@ -120,79 +120,23 @@ ReadDarpaCsv(const std::string& path, EventTable& table, ReadReport& report)
         report.file = path;
         report.format = FormatName(TraceFormat::DarpaCsv);
     }
-    LineReader reader(path);
-    std::string_view line;
+    CsvReader reader(path,
+                     ',',
+                     kDarpaColumns,
+                     kDarpaColumnCount,
+                     kDarpaRequired,
+                     "ts,src,dst,proto,len,tcp_flags,sport,dport");
+    const std::vector<int>& col = reader.Columns();
     std::vector<std::string_view> f;
     f.reserve(16);
-
-    bool haveHeader = false;
-    while (reader.Next(line))
-    {
-        if (!Trim(line).empty())
-        {
-            haveHeader = true;
-            break;
-        }
-    }
-    if (!haveHeader)
-    {
-        throw TraceError(path, "line 1", "the file is empty (expected the header line)");
-    }
-    if (line.substr(0, 3) == "\xEF\xBB\xBF")
-    {
-        line.remove_prefix(3);
-    }
-    SplitFields(line, ',', f);
-    int col[kDarpaColumnCount];
-    for (int r = 0; r < kDarpaColumnCount; ++r)
-    {
-        col[r] = -1;
-        for (size_t i = 0; i < f.size(); ++i)
-        {
-            if (Trim(f[i]) == kDarpaColumns[r])
-            {
-                col[r] = static_cast<int>(i);
-                break;
-            }
-        }
-        if (col[r] < 0 && r < kDarpaRequired)
-        {
-            throw TraceError(path,
-                             reader.Where(),
-                             std::string("the header has no column \"") + kDarpaColumns[r] +
-                                 "\" (expected ts,src,dst,proto,len,tcp_flags,sport,dport)");
-        }
-    }
-    const size_t nFields = f.size();
 
     table.SetKind(TraceKind::Packets);
     uint64_t appended = 0;
     uint64_t paddedBulk = 0;
-    bool sized = !table.Empty();
+    reader.ReserveIn(table);
     TraceEvent e;
-    while (reader.Next(line))
+    while (reader.Next(f, report))
     {
-        if (line.empty() || Trim(line).empty())
-        {
-            continue;
-        }
-        if (!sized)
-        {
-            sized = true;
-            const uint64_t n = EstimateLineCount(path, line.size() + 1);
-            if (n > 0 && n < (uint64_t(1) << 31))
-            {
-                table.Reserve(static_cast<size_t>(n + n / 16 + 16));
-            }
-        }
-        SplitFields(line, ',', f);
-        if (f.size() != nFields)
-        {
-            report.Skip("malformed row",
-                        reader.Where(),
-                        std::to_string(f.size()) + " fields, expected " + std::to_string(nFields));
-            continue;
-        }
         if (Trim(f[col[kSrc]]).empty())
         {
             report.Skip("non-IP frame", reader.Where());
@@ -298,7 +242,7 @@ ReadDarpaCsv(const std::string& path, EventTable& table, ReadReport& report)
     }
     if (appended == 0)
     {
-        ThrowNoUsableRecord(reader, report);
+        ThrowNoUsableRecord(reader.Lines(), report);
     }
     report.records += appended;
 }

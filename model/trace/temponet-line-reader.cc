@@ -3,6 +3,7 @@
  */
 #include "temponet-line-reader.h"
 
+#include "temponet-event-table.h"
 #include "temponet-read-report.h"
 
 #include <cerrno>
@@ -312,6 +313,132 @@ EstimateLineCount(const std::string& path, size_t sampleLineBytes)
     }
     std::fclose(f);
     return decoded / sampleLineBytes;
+}
+
+void
+ReserveForLines(EventTable& table, const std::string& path, size_t sampleLineBytes)
+{
+    const uint64_t n = EstimateLineCount(path, sampleLineBytes);
+    if (n > 0 && n < (uint64_t(1) << 31))
+    {
+        table.Reserve(static_cast<size_t>(n + n / 16 + 16));
+    }
+}
+
+int
+FindColumns(const std::vector<std::string_view>& header,
+            const char* const* names,
+            int count,
+            int required,
+            int* col)
+{
+    for (int r = 0; r < count; ++r)
+    {
+        col[r] = -1;
+        for (size_t i = 0; i < header.size(); ++i)
+        {
+            if (Trim(header[i]) == names[r])
+            {
+                col[r] = static_cast<int>(i);
+                break;
+            }
+        }
+        if (col[r] < 0 && r < required)
+        {
+            return r;
+        }
+    }
+    return -1;
+}
+
+bool
+SplitRow(std::string_view line,
+         char delim,
+         size_t nFields,
+         std::vector<std::string_view>& fields,
+         const LineReader& reader,
+         ReadReport& report)
+{
+    SplitFields(line, delim, fields);
+    if (fields.size() != nFields)
+    {
+        report.Skip("malformed row",
+                    reader.Where(),
+                    std::to_string(fields.size()) + " fields, expected " + std::to_string(nFields));
+        return false;
+    }
+    return true;
+}
+
+CsvReader::CsvReader(const std::string& path,
+                     char delim,
+                     const char* const* names,
+                     int count,
+                     int required,
+                     const char* expected)
+    : m_reader(path),
+      m_delim(delim),
+      m_col(static_cast<size_t>(count), -1)
+{
+    // Header: the first non-blank line.
+    std::string_view line;
+    bool haveHeader = false;
+    while (m_reader.Next(line))
+    {
+        if (!Trim(line).empty())
+        {
+            haveHeader = true;
+            break;
+        }
+    }
+    if (!haveHeader)
+    {
+        throw TraceError(path, "line 1", "the file is empty (expected the header line)");
+    }
+    if (line.substr(0, 3) == "\xEF\xBB\xBF")
+    {
+        line.remove_prefix(3);
+    }
+    std::vector<std::string_view> f;
+    SplitFields(line, m_delim, f);
+    const int missing = FindColumns(f, names, count, required, m_col.data());
+    if (missing >= 0)
+    {
+        throw TraceError(path,
+                         m_reader.Where(),
+                         std::string("the header has no column \"") + names[missing] +
+                             "\" (expected " + expected + ")");
+    }
+    m_nFields = f.size();
+}
+
+void
+CsvReader::ReserveIn(EventTable& table)
+{
+    m_table = table.Empty() ? &table : nullptr;
+}
+
+bool
+CsvReader::Next(std::vector<std::string_view>& fields, ReadReport& report)
+{
+    std::string_view line;
+    while (m_reader.Next(line))
+    {
+        if (line.empty() || Trim(line).empty())
+        {
+            continue;
+        }
+        if (m_table != nullptr)
+        {
+            ReserveForLines(*m_table, m_reader.Path(), line.size() + 1);
+            m_table = nullptr;
+        }
+        if (SplitRow(line, m_delim, m_nFields, fields, m_reader, report))
+        {
+            return true;
+        }
+    }
+    return false;
 }
 
 void

@@ -107,6 +107,120 @@ bool ParseIpAddr(std::string_view s, IpAddr& out);
 uint64_t EstimateLineCount(const std::string& path, size_t sampleLineBytes);
 
 struct ReadReport;
+class EventTable;
+
+/**
+ * Reserves room in \p table for the lines of \p path, estimated with
+ * EstimateLineCount from \p sampleLineBytes (a data line's length with its
+ * newline) plus a margin; does nothing when the estimate is unknown or huge.
+ */
+void ReserveForLines(EventTable& table, const std::string& path, size_t sampleLineBytes);
+
+/**
+ * Finds the column of each name in \p header (fields compared after Trim).
+ * \param header the header's fields.
+ * \param names the column names, by role.
+ * \param count the number of roles.
+ * \param[out] col the field index of each role, or -1 when absent (\p count entries).
+ * \return the first role among the first \p required that has no column, or -1.
+ */
+int FindColumns(const std::vector<std::string_view>& header,
+                const char* const* names,
+                int count,
+                int required,
+                int* col);
+
+/**
+ * Splits a data row \p line at \p delim into \p fields; a row whose field
+ * count differs from \p nFields is counted in \p report as a "malformed row".
+ * \return true if the row has \p nFields fields.
+ */
+bool SplitRow(std::string_view line,
+              char delim,
+              size_t nFields,
+              std::vector<std::string_view>& fields,
+              const LineReader& reader,
+              ReadReport& report);
+
+/**
+ * \ingroup temponet
+ * \brief Reads a delimited text file whose first non-blank line is a header
+ * naming its columns (a leading UTF-8 byte-order mark is ignored).
+ *
+ * Columns are found by name, so their order may change and extra columns are
+ * ignored. Next() returns the data rows that have as many fields as the
+ * header, skipping blank lines and counting the others as "malformed row".
+ */
+class CsvReader
+{
+  public:
+    /**
+     * Opens \p path and reads its header; throws TraceError if the file
+     * cannot be opened, is empty, or lacks one of the required columns.
+     * \param path the file.
+     * \param delim the field delimiter.
+     * \param names the column names, by role.
+     * \param count the number of roles.
+     * \param required the number of leading roles whose column must be present.
+     * \param expected the expected header, for the missing-column message.
+     */
+    CsvReader(const std::string& path,
+              char delim,
+              const char* const* names,
+              int count,
+              int required,
+              const char* expected);
+
+    /// \return the field index of role \p role, or -1 when absent.
+    int Column(int role) const
+    {
+        return m_col[role];
+    }
+
+    /// \return the field index of each role, or -1 when absent.
+    const std::vector<int>& Columns() const
+    {
+        return m_col;
+    }
+
+    /// \return the number of fields in the header.
+    size_t FieldCount() const
+    {
+        return m_nFields;
+    }
+
+    /**
+     * Reserves room in \p table once, sized from the first data row, unless
+     * \p table already holds events.
+     */
+    void ReserveIn(EventTable& table);
+
+    /**
+     * \param[out] fields the next data row with the header's field count.
+     * \param report counts the rows skipped as malformed.
+     * \return false at end of file.
+     */
+    bool Next(std::vector<std::string_view>& fields, ReadReport& report);
+
+    /// \return the underlying line reader.
+    const LineReader& Lines() const
+    {
+        return m_reader;
+    }
+
+    /// \return "line N" for error messages.
+    std::string Where() const
+    {
+        return m_reader.Where();
+    }
+
+  private:
+    LineReader m_reader;          //!< The lines.
+    char m_delim;                 //!< Field delimiter.
+    std::vector<int> m_col;       //!< Field index of each role, or -1.
+    size_t m_nFields{0};          //!< Fields in the header.
+    EventTable* m_table{nullptr}; //!< Table still to reserve room in, if any.
+};
 
 /**
  * Throws the TraceError for a file that gave no usable record: it names the

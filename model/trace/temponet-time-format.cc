@@ -3,6 +3,8 @@
  */
 #include "temponet-time-format.h"
 
+#include "temponet-line-reader.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -78,7 +80,7 @@ ParseIso8601(std::string_view s)
     int hour = 0;
     int minute = 0;
     int second = 0;
-    double frac = 0.0;
+    std::string_view fraction;
     if (p < s.size() && (s[p] == 'T' || s[p] == ' '))
     {
         ++p;
@@ -96,15 +98,13 @@ ParseIso8601(std::string_view s)
             if (p < s.size() && (s[p] == '.' || s[p] == ','))
             {
                 ++p;
-                double scale = 0.1;
-                size_t start = p;
+                const size_t start = p;
                 while (p < s.size() && s[p] >= '0' && s[p] <= '9')
                 {
-                    frac += (s[p] - '0') * scale;
-                    scale /= 10.0;
                     ++p;
                 }
-                if (p == start)
+                fraction = s.substr(start, p - start);
+                if (fraction.empty() || fraction.size() > 18)
                 {
                     return std::nullopt;
                 }
@@ -151,8 +151,22 @@ ParseIso8601(std::string_view s)
     {
         return std::nullopt;
     }
-    const long long days = DaysFromCivil(year, month, day);
-    return double(days) * 86400.0 + hour * 3600.0 + minute * 60.0 + second + frac - offsetSeconds;
+    const long long whole = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+                            second - offsetSeconds;
+    if (fraction.empty())
+    {
+        return double(whole);
+    }
+    double value = 0.0;
+    if (whole < 0)
+    {
+        ParseDouble("0." + std::string(fraction), value);
+        return double(whole) + value;
+    }
+    // "whole.fraction" as text, converted once, so the result is the double
+    // nearest the written time (microseconds survive at epoch magnitudes).
+    ParseDouble(std::to_string(whole) + "." + std::string(fraction), value);
+    return value;
 }
 
 std::string

@@ -162,79 +162,22 @@ ReadUgr16(const std::string& path, EventTable& table, ReadReport& report)
         report.file = path;
         report.format = FormatName(TraceFormat::Ugr16);
     }
-    LineReader reader(path);
-    std::string_view line;
+    CsvReader reader(path,
+                     ',',
+                     kUgrColumns,
+                     kUgrColumnCount,
+                     kUgrRequired,
+                     "srcip,dstip,srcport,dstport,proto,ts,td,pkt,byt");
+    const std::vector<int>& col = reader.Columns();
     std::vector<std::string_view> f;
     f.reserve(16);
 
-    // Header: the first non-blank line.
-    bool haveHeader = false;
-    while (reader.Next(line))
-    {
-        if (!Trim(line).empty())
-        {
-            haveHeader = true;
-            break;
-        }
-    }
-    if (!haveHeader)
-    {
-        throw TraceError(path, "line 1", "the file is empty (expected the header line)");
-    }
-    if (line.substr(0, 3) == "\xEF\xBB\xBF")
-    {
-        line.remove_prefix(3);
-    }
-    SplitFields(line, ',', f);
-    int col[kUgrColumnCount];
-    for (int r = 0; r < kUgrColumnCount; ++r)
-    {
-        col[r] = -1;
-        for (size_t i = 0; i < f.size(); ++i)
-        {
-            if (Trim(f[i]) == kUgrColumns[r])
-            {
-                col[r] = static_cast<int>(i);
-                break;
-            }
-        }
-        if (col[r] < 0 && r < kUgrRequired)
-        {
-            throw TraceError(path,
-                             reader.Where(),
-                             std::string("the header has no column \"") + kUgrColumns[r] +
-                                 "\" (expected srcip,dstip,srcport,dstport,proto,ts,td,pkt,byt)");
-        }
-    }
-    const size_t nFields = f.size();
-
     table.SetKind(TraceKind::Flows);
     uint64_t appended = 0;
-    bool sized = !table.Empty();
+    reader.ReserveIn(table);
     TraceEvent e;
-    while (reader.Next(line))
+    while (reader.Next(f, report))
     {
-        if (line.empty() || Trim(line).empty())
-        {
-            continue;
-        }
-        if (!sized)
-        {
-            sized = true;
-            const uint64_t n = EstimateLineCount(path, line.size() + 1);
-            if (n > 0 && n < (uint64_t(1) << 31))
-            {
-                table.Reserve(static_cast<size_t>(n + n / 16 + 16));
-            }
-        }
-        SplitFields(line, ',', f);
-        if (f.size() != nFields)
-        {
-            report.Skip("malformed row",
-                        reader.Where(),
-                        std::to_string(f.size()) + " fields, expected " + std::to_string(nFields));
-            continue;
-        }
         e = TraceEvent{};
         if (!ParseUgrAddr(f[col[kSrcIp]], e.src))
         {
@@ -326,7 +269,7 @@ ReadUgr16(const std::string& path, EventTable& table, ReadReport& report)
     }
     if (appended == 0)
     {
-        ThrowNoUsableRecord(reader, report);
+        ThrowNoUsableRecord(reader.Lines(), report);
     }
     report.records += appended;
 }

@@ -188,24 +188,14 @@ ReadZeekConn(const std::string& path, EventTable& table, ReadReport& report)
             else if (HeaderValue(line, "#fields", sep, v))
             {
                 SplitFields(v, sep, f);
-                for (int r = 0; r < kZeekColumnCount; ++r)
+                const int missing =
+                    FindColumns(f, kZeekColumns, kZeekColumnCount, kZeekRequired, col);
+                if (missing >= 0)
                 {
-                    col[r] = -1;
-                    for (size_t i = 0; i < f.size(); ++i)
-                    {
-                        if (Trim(f[i]) == kZeekColumns[r])
-                        {
-                            col[r] = static_cast<int>(i);
-                            break;
-                        }
-                    }
-                    if (col[r] < 0 && r < kZeekRequired)
-                    {
-                        throw TraceError(path,
-                                         reader.Where(),
-                                         std::string("the #fields header has no column \"") +
-                                             kZeekColumns[r] + "\" (is this a conn.log?)");
-                    }
+                    throw TraceError(path,
+                                     reader.Where(),
+                                     std::string("the #fields header has no column \"") +
+                                         kZeekColumns[missing] + "\" (is this a conn.log?)");
                 }
                 nFields = f.size();
             }
@@ -220,18 +210,10 @@ ReadZeekConn(const std::string& path, EventTable& table, ReadReport& report)
         if (!sized)
         {
             sized = true;
-            const uint64_t n = EstimateLineCount(path, line.size() + 1);
-            if (n > 0 && n < (uint64_t(1) << 31))
-            {
-                table.Reserve(static_cast<size_t>(n + n / 16 + 16));
-            }
+            ReserveForLines(table, path, line.size() + 1);
         }
-        SplitFields(line, sep, f);
-        if (f.size() != nFields)
+        if (!SplitRow(line, sep, nFields, f, reader, report))
         {
-            report.Skip("malformed row",
-                        reader.Where(),
-                        std::to_string(f.size()) + " fields, expected " + std::to_string(nFields));
             continue;
         }
         e = TraceEvent{};
