@@ -4,11 +4,14 @@
 #include "temponet-atomic-file.h"
 #include "temponet-baseline-nll.h"
 #include "temponet-cli.h"
+#include "temponet-generate.h"
 #include "temponet-model.h"
 #include "temponet-torch-runtime.h"
+#include "temponet-torch-sampler.h"
 #include "temponet-trainer.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -260,9 +263,27 @@ RunTrain(int argc, const char* const* argv)
     report["train_seconds"] = r.wallSeconds;
     report["threads"] = o.threads;
     report["parameters"] = r.model.ParameterCount();
+    // Likelihood is not the goal: run the model free over the validation
+    // window and compare its output with the real events there.
+    TorchSampler sampler(r.model);
+    sampler.AssignStreams(0);
+    const FreeRunReport free = CheckFreeRunning(sampler, table, r.trainEvents, o.primeEvents);
+    report["free_running"] = {{"real_events", free.realEvents},
+                              {"generated_events", free.generatedEvents},
+                              {"rate_log_ratio", free.rateLogRatio},
+                              {"host_pair_jsd", free.hostPairJsd},
+                              {"capped", free.capped}};
     if (vm.count("report"))
     {
         WriteJson(report, vm["report"].as<std::string>());
+    }
+    if (free.rateLogRatio > std::log(1.5) || free.hostPairJsd > 0.5)
+    {
+        std::cerr << "temponet train: warning: run free over the validation window, the model "
+                     "generated "
+                  << free.generatedEvents << " events against " << free.realEvents
+                  << " real ones (host-pair JSD " << free.hostPairJsd
+                  << "): check its output before using it\n";
     }
     PrintNllTable(r.val,
                   {{"temponet", report["val_nll_per_event"]},

@@ -64,6 +64,33 @@ struct GenerateResult
  */
 GenerateResult Generate(Sampler& sampler, const GenerateOptions& options);
 
+/**
+ * \ingroup temponet
+ * \brief How a sampler's free-running output compares with a real window:
+ * the check a model must pass besides its likelihood.
+ */
+struct FreeRunReport
+{
+    uint64_t realEvents{0};      //!< Events in the real window.
+    uint64_t generatedEvents{0}; //!< Events generated over the same span.
+    double rateLogRatio{0};      //!< |ln((generated + 1) / (real + 1))|.
+    double hostPairJsd{0};       //!< Jensen-Shannon divergence (base 2) of host pairs.
+    bool capped{false};          //!< Generation stopped at 10x the real count + 100.
+};
+
+/**
+ * Runs \p sampler free over the real window events [cut, n) of \p input:
+ * primed with up to \p primeEvents events before \p cut, it generates from
+ * the last of them to the window's last event, and the output is compared
+ * with the real window (event count and host pairs). A runaway sampler is
+ * stopped at ten times the real count plus 100 events.
+ * \throws std::invalid_argument if the window or the prefix is empty.
+ */
+FreeRunReport CheckFreeRunning(Sampler& sampler,
+                               const EventTable& input,
+                               size_t cut,
+                               size_t primeEvents);
+
 } // namespace temponet
 } // namespace ns3
 

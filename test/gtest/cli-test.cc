@@ -158,6 +158,11 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     EXPECT_GT(report["train_events"].get<int>(), 0);
     EXPECT_GT(report["val_events"].get<int>(), 0);
     EXPECT_GT(report["events_per_s"].get<double>(), 0.0);
+    // The free-running check over the validation window.
+    EXPECT_EQ(report["free_running"]["real_events"], report["val_events"]);
+    EXPECT_GE(report["free_running"]["rate_log_ratio"].get<double>(), 0.0);
+    EXPECT_GE(report["free_running"]["host_pair_jsd"].get<double>(), 0.0);
+    EXPECT_LE(report["free_running"]["host_pair_jsd"].get<double>(), 1.0);
 
     r = Temponet("info " + dir + "/m.tpn --json", dir);
     ASSERT_EQ(r.status, 0) << r.err;

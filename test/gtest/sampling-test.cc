@@ -472,7 +472,7 @@ TEST(TorchSampler, HostFilterAndMaxEvents)
     Shared& sh = SharedModel();
     TorchSampler s(sh.model);
     RngSeedManager::SetSeed(2);
-    RngSeedManager::SetRun(1);
+    ns3::RngSeedManager::SetRun(1);
     s.AssignStreams(0);
     s.Reset(sh.train.Ts().back());
     GenerateOptions o;
@@ -494,7 +494,7 @@ TEST(TorchSampler, PrimeContinuesFromTheRealPrefix)
     Shared& sh = SharedModel();
     TorchSampler s(sh.model);
     RngSeedManager::SetSeed(1);
-    RngSeedManager::SetRun(1);
+    ns3::RngSeedManager::SetRun(1);
     s.AssignStreams(0);
     const EventTable tail = sh.train.Rows(sh.train.Size() - 200, sh.train.Size());
     s.Prime(tail);
@@ -588,7 +588,7 @@ TEST(TorchSampler, DISABLED_LongRunStaysInTheTrainingRangeOn4sics)
     const double hi = *std::max_element(trainHours.begin(), trainHours.end());
     TorchSampler s(r.model);
     RngSeedManager::SetSeed(1);
-    RngSeedManager::SetRun(1);
+    ns3::RngSeedManager::SetRun(1);
     s.AssignStreams(0);
     s.Prime(train.Rows(train.Size() - 256, train.Size()));
     GenerateOptions go;
@@ -647,4 +647,42 @@ TEST(TorchSampler, DISABLED_LongRunStaysInTheTrainingRangeOn4sics)
         std::cout << "[ measured ] 4SICS " << what << ": largest excess over the bound " << worst
                   << "\n";
     }
+}
+
+TEST(FreeRunCheck, DetectsARateChangeTheSamplerMisses)
+{
+    // 1 event/s for 1000 s, then 4 events/s for 1000 s, one host pair.
+    EventTable t;
+    TraceEvent e;
+    e.src = IpAddr::FromV4(0x0a000001);
+    e.dst = IpAddr::FromV4(0x0a000002);
+    e.proto = 17;
+    e.srcPort = 5000;
+    e.dstPort = 53;
+    e.size = 80;
+    for (int i = 0; i < 1000; ++i)
+    {
+        e.ts = 1e6 + i;
+        t.Append(e);
+    }
+    for (int i = 0; i < 4000; ++i)
+    {
+        e.ts = 1e6 + 1000 + 0.25 * i;
+        t.Append(e);
+    }
+    ns3::RngSeedManager::SetSeed(3);
+    ns3::RngSeedManager::SetRun(1);
+    PoissonMarginalSampler slow(t.Rows(0, 1000));
+    slow.AssignStreams(0);
+    const FreeRunReport r = CheckFreeRunning(slow, t, 1000, 500);
+    EXPECT_EQ(r.realEvents, 4000u);
+    EXPECT_NEAR(r.rateLogRatio, std::log(4.0), 0.15);
+    EXPECT_NEAR(r.hostPairJsd, 0.0, 1e-12);
+    EXPECT_FALSE(r.capped);
+
+    // A sampler fitted on the busy part matches its own window.
+    PoissonMarginalSampler fast(t.Rows(1000, 3000));
+    fast.AssignStreams(0);
+    const FreeRunReport same = CheckFreeRunning(fast, t, 3000, 500);
+    EXPECT_LT(same.rateLogRatio, 0.15);
 }
