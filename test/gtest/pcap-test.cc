@@ -548,7 +548,19 @@ INSTANTIATE_TEST_SUITE_P(Pcap,
                          ::testing::Values(SharedCapture{"pcap/dpkt_http.pcap", 43},
                                            SharedCapture{"pcap/gopacket_test301.pcapng", 276},
                                            SharedCapture{"pcap/pcapfix_test.pcap", 28},
-                                           SharedCapture{"pcap/pcaprub_telnet-raw.pcap.gz", 272}));
+                                           SharedCapture{"pcap/pcaprub_telnet-raw.pcap.gz", 272}),
+                         [](const ::testing::TestParamInfo<SharedCapture>& info) {
+                             // A stable name (the file's, letters and digits
+                             // only): ctest finds each case by its name.
+                             std::string name = info.param.name;
+                             name = name.substr(name.find('/') + 1);
+                             name = name.substr(0, name.find('.'));
+                             for (char& c : name)
+                             {
+                                 c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                             }
+                             return name;
+                         });
 
 // ---------------------------------------------------------------------------
 // Link types and headers, on text2pcap fixtures.

@@ -8,6 +8,7 @@
 #include "temponet-generate.h"
 #include "temponet-model.h"
 #include "temponet-test-data.h"
+#include "temponet-test-model.h"
 #include "temponet-time-format.h"
 #include "temponet-torch-sampler.h"
 #include "temponet-trace-format.h"
@@ -28,53 +29,10 @@
 
 using namespace ns3::temponet;
 using ns3::RngSeedManager;
+using ns3::temponet::test::Packet;
 
 namespace
 {
-
-ModelSizes
-SmallSizes()
-{
-    ModelSizes s;
-    s.hidden = 32;
-    s.mixture = 8;
-    s.hostEmbed = 16;
-    s.fieldEmbed = 8;
-    s.headHidden = 32;
-    return s;
-}
-
-TrainOptions
-QuickTraining(size_t epochs, size_t steps)
-{
-    TrainOptions o;
-    o.sizes = SmallSizes();
-    o.batch = 8;
-    o.window = 64;
-    o.burnIn = 8;
-    o.epochs = epochs;
-    o.patience = 4;
-    o.maxStepsPerEpoch = steps;
-    o.threads = 2;
-    o.seed = 11;
-    return o;
-}
-
-TraceEvent
-Packet(double ts, uint32_t src, uint32_t dst, int proto, int sport, int dport, int size, int flags)
-{
-    TraceEvent e;
-    e.ts = ts;
-    e.src = IpAddr::FromV4(src);
-    e.dst = IpAddr::FromV4(dst);
-    e.proto = static_cast<int16_t>(proto);
-    e.srcPort = sport;
-    e.dstPort = dport;
-    e.size = size;
-    e.tcpFlags = static_cast<int16_t>(flags);
-    e.ttl = 64;
-    return e;
-}
 
 /**
  * Clients 10.0.0.1-8 talk to servers 10.0.1.1-2: TCP connections (handshake,
@@ -127,7 +85,7 @@ MixedTrace(size_t n, uint64_t seed)
 struct Shared
 {
     EventTable train = MixedTrace(4000, 1);
-    TempoNetModel model = Train(train, QuickTraining(6, 60), {}).model;
+    TempoNetModel model = Train(train, test::SmallTraining(6, 4, 11, 60), {}).model;
 };
 
 Shared&
@@ -525,7 +483,7 @@ TEST(TorchSampler, ReproducesDayNightRateAcrossTheDayBoundary)
             t.Append(Packet(ts, 0x0a000001, 0x0a000002, 17, 5000, 53, 100, -1));
         }
     }
-    TrainOptions o = QuickTraining(12, 80);
+    TrainOptions o = test::SmallTraining(12, 4, 11, 80);
     TrainResult r = Train(t, o, {});
     ASSERT_TRUE(r.model.GetEncoding().TimeOfDayActive());
     // From 14:00 on the day after training for 24 hours: day, night, day.
@@ -571,7 +529,7 @@ TEST(TorchSampler, DISABLED_LongRunStaysInTheTrainingRangeOn4sics)
     const double end = all.Ts().back();
     const EventTable train = all.Slice(end - 4 * 3600.0, end + 1);
     ASSERT_GT(train.Size(), 500u);
-    TrainResult r = Train(train, QuickTraining(10, 60), {});
+    TrainResult r = Train(train, test::SmallTraining(10, 4, 11, 60), {});
     const double span = train.SpanSeconds();
     auto hourly = [](const EventTable& t, double from, double until) {
         std::vector<double> counts;

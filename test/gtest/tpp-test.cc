@@ -8,6 +8,7 @@
 #include "temponet-lognormmix.h"
 #include "temponet-model.h"
 #include "temponet-test-data.h"
+#include "temponet-test-model.h"
 #include "temponet-time-format.h"
 #include "temponet-trainer.h"
 
@@ -22,46 +23,10 @@ using namespace ns3::temponet;
 namespace
 {
 
-ModelSizes
-SmallSizes()
-{
-    ModelSizes s;
-    s.hidden = 32;
-    s.mixture = 8;
-    s.hostEmbed = 16;
-    s.fieldEmbed = 8;
-    s.headHidden = 32;
-    return s;
-}
-
-TrainOptions
-SmallTraining()
-{
-    TrainOptions o;
-    o.sizes = SmallSizes();
-    o.batch = 8;
-    o.window = 64;
-    o.burnIn = 8;
-    o.epochs = 30;
-    o.patience = 5;
-    o.threads = 2;
-    o.seed = 7;
-    return o;
-}
-
 TraceEvent
 Udp(double ts, uint32_t src, uint32_t dst, int sport, int dport)
 {
-    TraceEvent e;
-    e.ts = ts;
-    e.src = IpAddr::FromV4(src);
-    e.dst = IpAddr::FromV4(dst);
-    e.proto = 17;
-    e.srcPort = sport;
-    e.dstPort = dport;
-    e.size = 100;
-    e.ttl = 64;
-    return e;
+    return test::Packet(ts, src, dst, 17, sport, dport, 100, -1);
 }
 
 /// Gaps from 0.6 LN(ln 0.05, 0.25) + 0.4 LN(ln 2, 0.4), one UDP flow.
@@ -149,7 +114,7 @@ TEST(TempoNetModel, ScoreAgreesWithDirectComputation)
     }
     const Encoding enc = Encoding::Fit(mixed);
     const EncodedTrace seq = enc.Encode(mixed);
-    TempoNetModel model(enc, SmallSizes(), 5);
+    TempoNetModel model(enc, test::SmallSizes(), 5);
     const size_t from = 400;
     const NllReport r = model.Score(seq, from, 100000);
     EXPECT_EQ(r.events, seq.n - from);
@@ -192,7 +157,7 @@ TEST(TempoNetModel, ScoreAgreesWithDirectComputation)
 TEST(TempoNetTrainer, TrainingLowersValidationNll)
 {
     const EventTable t = Bimodal::Make(3000, 2);
-    TrainOptions o = SmallTraining();
+    TrainOptions o = test::SmallTraining(30, 5, 7);
     o.epochs = 4;
     o.patience = 10;
     TrainResult r = Train(t, o, {});
@@ -211,7 +176,7 @@ TEST(TempoNetTrainer, TrainingLowersValidationNll)
 TEST(TempoNetTrainer, RecoversBimodalGapLaw)
 {
     const EventTable t = Bimodal::Make(12000, 3);
-    TrainOptions o = SmallTraining();
+    TrainOptions o = test::SmallTraining(30, 5, 7);
     TrainResult r = Train(t, o, {});
     // True NLL of the same validation gaps.
     double truth = 0.0;
@@ -249,7 +214,7 @@ TEST(TempoNetTrainer, RecoversDestinationGivenSource)
         const int d = pick(pDst[s]);
         t.Append(Udp(ts, 0x0a000001 + s, 0x0a000101 + d, ephemeral(rng), 80));
     }
-    TrainOptions o = SmallTraining();
+    TrainOptions o = test::SmallTraining(30, 5, 7);
     TrainResult r = Train(t, o, {});
     const Encoding& enc = r.model.GetEncoding();
     const EncodedTrace seq = enc.Encode(t);
@@ -322,7 +287,7 @@ TEST(TempoNetTrainer, LearnsDayNightRateFromCalendar)
             t.Append(Udp(ts, 0x0a000001, 0x0a000002, 5000, 53));
         }
     }
-    TrainOptions o = SmallTraining();
+    TrainOptions o = test::SmallTraining(30, 5, 7);
     o.epochs = 40;
     TrainResult r = Train(t, o, {});
     const Encoding& enc = r.model.GetEncoding();
@@ -354,7 +319,7 @@ TEST(TempoNetTrainer, ResumeContinuesExactly)
 {
     const EventTable t = Bimodal::Make(2000, 4);
     const std::string dir = test::TempDir("resume");
-    TrainOptions o = SmallTraining();
+    TrainOptions o = test::SmallTraining(30, 5, 7);
     o.epochs = 3;
     o.patience = 10;
     TrainResult whole = Train(t, o, {});
@@ -384,7 +349,7 @@ TEST(ModelFile, RoundTripAndRejectsDamagedFiles)
 {
     const EventTable t = Bimodal::Make(300, 6);
     const Encoding enc = Encoding::Fit(t);
-    TempoNetModel model(enc, SmallSizes(), 1);
+    TempoNetModel model(enc, test::SmallSizes(), 1);
     model.Meta()["provenance"] = {{"input_file", "synthetic"}};
     const std::string dir = test::TempDir("modelfile");
     const std::string path = dir + "/m.tpn";
