@@ -3,6 +3,7 @@
  */
 #include "temponet-cli.h"
 
+#include "temponet-atomic-file.h"
 #include "temponet-line-reader.h"
 #include "temponet-time-format.h"
 
@@ -112,6 +113,15 @@ ParseTimeArg(const std::string& text, double traceStart, const std::string& opti
     throw UsageError(option + " '" + text +
                      "' is not a time: give +SECONDS (after the first event), an ISO 8601 "
                      "date-time, or a timestamp in the trace's own seconds");
+}
+
+void
+WriteJson(const nlohmann::json& j, const std::string& path)
+{
+    AtomicFile f(path);
+    const std::string text = j.dump(2) + "\n";
+    f.Write(text.data(), text.size());
+    f.Commit();
 }
 
 std::string

@@ -9,6 +9,7 @@
 #include "temponet-trace-format.h"
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -76,6 +77,9 @@ EventTable LoadTrace(const std::string& path,
  * \throws UsageError when \p text is none of these.
  */
 double ParseTimeArg(const std::string& text, double traceStart, const std::string& option);
+
+/// Writes \p j, indented, to \p path atomically (it appears only when complete).
+void WriteJson(const nlohmann::json& j, const std::string& path);
 
 /// \return the FNV-1a 64-bit digest of a file's bytes, as 16 hex digits.
 std::string FileDigest(const std::string& path);

@@ -93,7 +93,8 @@ RunGenerate(int argc, const char* const* argv)
         ("hosts", po::value<std::string>(),
          "keep only events whose source lies in these networks (CIDR,CIDR,...)")
         ("max-events", po::value<uint64_t>()->default_value(0), "most events written (0: no limit)")
-        ("out", po::value<std::string>()->required(), "output: .csv (canonical) or .pcap");
+        ("out", po::value<std::string>()->required(), "output: .csv (canonical) or .pcap")
+        ("report", po::value<std::string>(), "JSON report to write (what was sampled, kept, repaired)");
     // clang-format on
     po::positional_options_description positional;
     po::variables_map vm;
@@ -247,6 +248,25 @@ RunGenerate(int argc, const char* const* argv)
     {
         std::cerr << "temponet generate: " << out << ": writer left out " << count
                   << " record(s): " << reason << "\n";
+    }
+    if (vm.count("report"))
+    {
+        nlohmann::json report;
+        report["generator"] = sampler->Name();
+        report["seed"] = seed;
+        report["run"] = vm["run"].as<uint64_t>();
+        report["start_ts"] = go.start;
+        report["start_utc"] = FormatIso8601(go.start);
+        report["duration_s"] = duration;
+        report["rate_scale"] = rateScale;
+        report["sampled"] = r.sampled;
+        report["filtered"] = r.filtered;
+        report["written"] = w.written;
+        report["out"] = out;
+        report["sampler_repairs"] = r.repairs;
+        report["writer_repaired"] = w.repaired;
+        report["writer_skipped"] = w.skipped;
+        WriteJson(report, vm["report"].as<std::string>());
     }
     return 0;
 }

@@ -1,7 +1,6 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
-#include "temponet-atomic-file.h"
 #include "temponet-baseline-nll.h"
 #include "temponet-cli.h"
 #include "temponet-generate.h"
@@ -104,15 +103,6 @@ class ProgressPrinter
     bool m_tty;
     std::chrono::steady_clock::time_point m_last;
 };
-
-void
-WriteJson(const nlohmann::json& j, const std::string& path)
-{
-    AtomicFile f(path);
-    const std::string text = j.dump(2) + "\n";
-    f.Write(text.data(), text.size());
-    f.Commit();
-}
 
 /// Prints one NLL table: rows are heads in chain order, columns are models.
 void

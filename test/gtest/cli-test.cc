@@ -183,6 +183,21 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     EXPECT_TRUE(nll["baseline_nll_per_event"]["markov"].contains("time"));
     EXPECT_NEAR(nll["events"].get<double>(), 240.0, 2.0);
 
+    // Generation reports what it sampled and wrote; the file holds exactly that.
+    r = Temponet("generate --model " + dir + "/m.tpn --prime " + dir + "/train.csv" +
+                     " --duration 60 --seed 4 --out " + dir + "/g.csv --report " + dir + "/g.json",
+                 dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ifstream gf(dir + "/g.json");
+    const auto gen = nlohmann::json::parse(gf);
+    EXPECT_EQ(gen["seed"], 4);
+    EXPECT_EQ(gen["duration_s"], 60.0);
+    EXPECT_EQ(gen["sampled"].get<int>(), gen["written"].get<int>() + gen["filtered"].get<int>());
+    r = Temponet("inspect " + dir + "/g.csv --json", dir);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["records"], gen["written"]);
+    EXPECT_GT(gen["written"].get<int>(), 0);
+
     // Scoring a test file that starts before the training file ends is refused.
     r = Temponet("nll --model " + dir + "/m.tpn --train " + dir + "/test.csv --input " + dir +
                      "/train.csv",
