@@ -133,7 +133,7 @@ struct TorchSampler::State
     void Reset()
     {
         state = torch::Tensor();
-        out = torch::zeros({1, 1, impl.config.hidden});
+        out = torch::zeros({1, 1, impl.config.sizes.hidden});
         hasPrev = false;
         cache.Clear();
         ResetHosts();

@@ -18,15 +18,11 @@ namespace temponet
 struct TempoNetModel::Impl
 {
     Encoding encoding;                              //!< Frozen encoding.
-    ModelSizes sizes;                               //!< Network sizes.
     NetworkConfig config;                           //!< Full network configuration.
     TempoNetNetwork net{nullptr};                   //!< The network.
     nlohmann::json meta = nlohmann::json::object(); //!< Free-form metadata.
     torch::Tensor keyField;                         //!< (F) 1 for flow-key fields.
 };
-
-/// \return \p sizes as a network configuration for \p enc.
-NetworkConfig MakeNetworkConfig(const Encoding& enc, const ModelSizes& sizes);
 
 } // namespace temponet
 } // namespace ns3

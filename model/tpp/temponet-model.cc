@@ -29,35 +29,7 @@ KeyFieldMask(const Encoding& enc)
     return torch::tensor(mask, torch::kFloat32);
 }
 
-ModelSizes
-SizesOf(const NetworkConfig& c)
-{
-    ModelSizes s;
-    s.hidden = c.hidden;
-    s.layers = c.layers;
-    s.mixture = c.mixture;
-    s.hostEmbed = c.hostEmbed;
-    s.fieldEmbed = c.fieldEmbed;
-    s.flowEmbed = c.flowEmbed;
-    s.headHidden = c.headHidden;
-    return s;
-}
-
 } // namespace
-
-NetworkConfig
-MakeNetworkConfig(const Encoding& enc, const ModelSizes& sizes)
-{
-    NetworkConfig base;
-    base.hidden = sizes.hidden;
-    base.layers = sizes.layers;
-    base.mixture = sizes.mixture;
-    base.hostEmbed = sizes.hostEmbed;
-    base.fieldEmbed = sizes.fieldEmbed;
-    base.flowEmbed = sizes.flowEmbed;
-    base.headHidden = sizes.headHidden;
-    return NetworkConfig::ForEncoding(enc, base);
-}
 
 TempoNetModel::TempoNetModel()
     : m_impl(std::make_unique<Impl>())
@@ -69,8 +41,7 @@ TempoNetModel::TempoNetModel(const Encoding& encoding, const ModelSizes& sizes, 
 {
     torch::manual_seed(seed);
     m_impl->encoding = encoding;
-    m_impl->sizes = sizes;
-    m_impl->config = MakeNetworkConfig(encoding, sizes);
+    m_impl->config = NetworkConfig::ForEncoding(encoding, sizes);
     m_impl->net = TempoNetNetwork(m_impl->config);
     m_impl->keyField = KeyFieldMask(encoding);
 }
@@ -88,7 +59,7 @@ TempoNetModel::GetEncoding() const
 const ModelSizes&
 TempoNetModel::Sizes() const
 {
-    return m_impl->sizes;
+    return m_impl->config.sizes;
 }
 
 nlohmann::json&
@@ -164,13 +135,12 @@ TempoNetModel::FromModelFile(const ModelFile& file, const std::string& path)
     {
         throw ModelFileError(path + ": invalid model metadata: " + e.what());
     }
-    const NetworkConfig expected = NetworkConfig::ForEncoding(impl.encoding, impl.config);
+    const NetworkConfig expected = NetworkConfig::ForEncoding(impl.encoding, impl.config.sizes);
     if (expected.vocabSizes != impl.config.vocabSizes || expected.isHost != impl.config.isHost ||
         expected.flowLabels != impl.config.flowLabels)
     {
         throw ModelFileError(path + ": network sizes do not match the model's encoding");
     }
-    impl.sizes = SizesOf(impl.config);
     impl.net = TempoNetNetwork(impl.config);
     impl.keyField = KeyFieldMask(impl.encoding);
     torch::NoGradGuard noGrad;

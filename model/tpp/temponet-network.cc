@@ -47,13 +47,13 @@ Mlp(int64_t in, int64_t hidden, int64_t out)
 nlohmann::json
 NetworkConfig::ToJson() const
 {
-    return {{"hidden", hidden},
-            {"layers", layers},
-            {"mixture", mixture},
-            {"host_embed", hostEmbed},
-            {"field_embed", fieldEmbed},
-            {"flow_embed", flowEmbed},
-            {"head_hidden", headHidden},
+    return {{"hidden", sizes.hidden},
+            {"layers", sizes.layers},
+            {"mixture", sizes.mixture},
+            {"host_embed", sizes.hostEmbed},
+            {"field_embed", sizes.fieldEmbed},
+            {"flow_embed", sizes.flowEmbed},
+            {"head_hidden", sizes.headHidden},
             {"flow_labels", flowLabels},
             {"vocab_sizes", vocabSizes},
             {"is_host", isHost}};
@@ -67,13 +67,13 @@ NetworkConfig::FromJson(const nlohmann::json& j)
         throw std::runtime_error("network config is not an object");
     }
     NetworkConfig c;
-    c.hidden = GetInt(j, "hidden", 1, 4096);
-    c.layers = GetInt(j, "layers", 1, 8);
-    c.mixture = GetInt(j, "mixture", 1, 256);
-    c.hostEmbed = GetInt(j, "host_embed", 1, 1024);
-    c.fieldEmbed = GetInt(j, "field_embed", 1, 1024);
-    c.flowEmbed = GetInt(j, "flow_embed", 1, 1024);
-    c.headHidden = GetInt(j, "head_hidden", 1, 4096);
+    c.sizes.hidden = GetInt(j, "hidden", 1, 4096);
+    c.sizes.layers = GetInt(j, "layers", 1, 8);
+    c.sizes.mixture = GetInt(j, "mixture", 1, 256);
+    c.sizes.hostEmbed = GetInt(j, "host_embed", 1, 1024);
+    c.sizes.fieldEmbed = GetInt(j, "field_embed", 1, 1024);
+    c.sizes.flowEmbed = GetInt(j, "flow_embed", 1, 1024);
+    c.sizes.headHidden = GetInt(j, "head_hidden", 1, 4096);
     c.flowLabels = GetInt(j, "flow_labels", 1, 1025);
     if (!j.contains("vocab_sizes") || !j["vocab_sizes"].is_array() || !j.contains("is_host") ||
         !j["is_host"].is_array() || j["vocab_sizes"].size() != j["is_host"].size())
@@ -100,11 +100,10 @@ NetworkConfig::FromJson(const nlohmann::json& j)
 }
 
 NetworkConfig
-NetworkConfig::ForEncoding(const Encoding& enc, const NetworkConfig& base)
+NetworkConfig::ForEncoding(const Encoding& enc, const ModelSizes& sizes)
 {
-    NetworkConfig c = base;
-    c.vocabSizes.clear();
-    c.isHost.clear();
+    NetworkConfig c;
+    c.sizes = sizes;
     for (MarkField f : enc.Fields())
     {
         c.vocabSizes.push_back(static_cast<int64_t>(enc.Vocab(f).Size()));
@@ -119,7 +118,7 @@ TempoNetNetworkImpl::TempoNetNetworkImpl(const NetworkConfig& config)
 {
     const size_t fields = config.vocabSizes.size();
     int64_t hostVocab = 1;
-    int64_t eventWidth = 1 + static_cast<int64_t>(kCalendarDim) + config.flowEmbed;
+    int64_t eventWidth = 1 + static_cast<int64_t>(kCalendarDim) + config.sizes.flowEmbed;
     for (size_t j = 0; j < fields; ++j)
     {
         if (config.isHost[j])
@@ -127,38 +126,41 @@ TempoNetNetworkImpl::TempoNetNetworkImpl(const NetworkConfig& config)
             hostVocab = config.vocabSizes[j];
         }
     }
-    m_hostEmbed = register_module("host_embed", torch::nn::Embedding(hostVocab, config.hostEmbed));
-    m_flowEmbed =
-        register_module("flow_embed", torch::nn::Embedding(config.flowLabels, config.flowEmbed));
+    m_hostEmbed =
+        register_module("host_embed", torch::nn::Embedding(hostVocab, config.sizes.hostEmbed));
+    m_flowEmbed = register_module("flow_embed",
+                                  torch::nn::Embedding(config.flowLabels, config.sizes.flowEmbed));
     std::vector<int64_t> widths;
     for (size_t j = 0; j < fields; ++j)
     {
         if (config.isHost[j])
         {
             m_fieldEmbed.emplace_back(nullptr);
-            widths.push_back(config.hostEmbed);
+            widths.push_back(config.sizes.hostEmbed);
         }
         else
         {
-            m_fieldEmbed.push_back(
-                register_module("embed_" + std::to_string(j),
-                                torch::nn::Embedding(config.vocabSizes[j], config.fieldEmbed)));
-            widths.push_back(config.fieldEmbed);
+            m_fieldEmbed.push_back(register_module(
+                "embed_" + std::to_string(j),
+                torch::nn::Embedding(config.vocabSizes[j], config.sizes.fieldEmbed)));
+            widths.push_back(config.sizes.fieldEmbed);
         }
         eventWidth += widths.back();
     }
     m_gru = register_module("gru",
-                            torch::nn::GRU(torch::nn::GRUOptions(eventWidth, config.hidden)
-                                               .num_layers(config.layers)
+                            torch::nn::GRU(torch::nn::GRUOptions(eventWidth, config.sizes.hidden)
+                                               .num_layers(config.sizes.layers)
                                                .batch_first(true)));
-    m_timeHead = register_module("time_head", torch::nn::Linear(config.hidden, 3 * config.mixture));
-    const int64_t ctx = config.hidden + 1;
-    m_flowHead = register_module("flow_head", Mlp(ctx, config.headHidden, config.flowLabels));
-    int64_t in = ctx + config.flowEmbed;
+    m_timeHead = register_module("time_head",
+                                 torch::nn::Linear(config.sizes.hidden, 3 * config.sizes.mixture));
+    const int64_t ctx = config.sizes.hidden + 1;
+    m_flowHead = register_module("flow_head", Mlp(ctx, config.sizes.headHidden, config.flowLabels));
+    int64_t in = ctx + config.sizes.flowEmbed;
     for (size_t j = 0; j < fields; ++j)
     {
-        m_fieldHeads.push_back(register_module("head_" + std::to_string(j),
-                                               Mlp(in, config.headHidden, config.vocabSizes[j])));
+        m_fieldHeads.push_back(
+            register_module("head_" + std::to_string(j),
+                            Mlp(in, config.sizes.headHidden, config.vocabSizes[j])));
         in += widths[j];
     }
 }

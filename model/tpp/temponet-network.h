@@ -7,6 +7,7 @@
 // Internal to model/tpp and model/sampling: the only header with LibTorch types.
 
 #include "temponet-encoding.h"
+#include "temponet-model.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -23,13 +24,7 @@ namespace temponet
  */
 struct NetworkConfig
 {
-    int64_t hidden{64};              //!< GRU hidden size.
-    int64_t layers{1};               //!< GRU layers.
-    int64_t mixture{16};             //!< Log-normal mixture components.
-    int64_t hostEmbed{32};           //!< Host embedding width.
-    int64_t fieldEmbed{16};          //!< Embedding width of other fields.
-    int64_t flowEmbed{8};            //!< Continuation-mark embedding width.
-    int64_t headHidden{64};          //!< Hidden width of each mark head.
+    ModelSizes sizes;                //!< GRU, mixture, embedding and head sizes.
     int64_t flowLabels{17};          //!< 1 + 2K continuation labels.
     std::vector<int64_t> vocabSizes; //!< Per field, schema order.
     std::vector<uint8_t> isHost;     //!< Per field: uses the shared host embedding.
@@ -40,8 +35,8 @@ struct NetworkConfig
     /// \return the configuration in \p j; throws std::runtime_error if invalid.
     static NetworkConfig FromJson(const nlohmann::json& j);
 
-    /// \return the configuration for \p enc with the sizes of \p base.
-    static NetworkConfig ForEncoding(const Encoding& enc, const NetworkConfig& base);
+    /// \return the configuration of a network for \p enc with \p sizes.
+    static NetworkConfig ForEncoding(const Encoding& enc, const ModelSizes& sizes);
 };
 
 /**
