@@ -19,9 +19,9 @@ import re
 from waflib import Options
 
 MODULE = 'temponet'
-DEPENDENCIES = ['core', 'network', 'internet', 'applications']
+DEPENDENCIES = ['core', 'network', 'internet', 'applications', 'point-to-point', 'csma']
 # Further modules the tests and examples use.
-TEST_DEPENDENCIES = ['point-to-point', 'csma', 'flow-monitor']
+TEST_DEPENDENCIES = ['flow-monitor']
 NOT_LIBRARY = ('GTEST', 'CLI', 'BENCH')
 
 

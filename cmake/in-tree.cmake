@@ -62,6 +62,7 @@ build_lib(
   SOURCE_FILES ${sources}
   HEADER_FILES ${headers}
   LIBRARIES_TO_LINK ${libcore} ${libnetwork} ${libinternet} ${libapplications}
+                    ${libpoint-to-point} ${libcsma}
                     ${TORCH_LIBRARIES} PkgConfig::PCAP ZLIB::ZLIB nlohmann_json::nlohmann_json
   TEST_SOURCES ${test_sources}
 )

@@ -231,6 +231,12 @@ RunTrain(int argc, const char* const* argv)
                                  {"input_format", readReport.format},
                                  {"input_records", readReport.records},
                                  {"input_skipped", readReport.skipped}};
+    if (!table.Empty())
+    {
+        // The training data's span: generation starts at its end by default.
+        provenance["data_start_ts"] = table.Ts().front();
+        provenance["data_end_ts"] = table.Ts().back();
+    }
     TrainResult r = Train(table, o, provenance);
     if (r.interrupted)
     {
