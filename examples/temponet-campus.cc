@@ -84,8 +84,7 @@ main(int argc, char* argv[])
               << " internal, " << net.GetExternalHosts().GetN() << " external, "
               << tempo.GetUnmappedHostCount() << " via the Internet router)\n";
     std::cout << "  events sampled:  " << tempo.GetGenerator()->GetEventCount() << " over "
-              << duration << " s from " << tempo.GetGenerator()->GetCalendarStart()
-              << " (UTC s)\n";
+              << duration << " s from " << tempo.GetGenerator()->GetCalendarStart() << " (UTC s)\n";
     uint64_t sent = 0;
     for (auto it = apps.Begin(); it != apps.End(); ++it)
     {

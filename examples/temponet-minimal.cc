@@ -22,8 +22,8 @@ main(int argc, char* argv[])
     cmd.AddValue("model", "TempoNet model file (.tpn)", model);
     cmd.Parse(argc, argv);
 
-    TempoNetHelper tempo(model);              // loads the model once
-    TempoNetTopologyHelper net;               // a LAN per /24, routers, uplink
+    TempoNetHelper tempo(model); // loads the model once
+    TempoNetTopologyHelper net;  // a LAN per /24, routers, uplink
     net.Build(tempo.GetModelHosts());
     tempo.SetGateway(net.GetInternetRouter()); // hosts without a node
     ApplicationContainer apps = tempo.Install(net.GetHosts());

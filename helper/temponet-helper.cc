@@ -40,8 +40,8 @@ TempoNetNodeAddress(Ptr<Node> node)
 }
 
 TempoNetHelper::TempoNetHelper(const std::string& modelFile)
-    : TempoNetHelper(std::make_shared<const temponet::TempoNetModel>(
-          temponet::TempoNetModel::Load(modelFile)))
+    : TempoNetHelper(
+          std::make_shared<const temponet::TempoNetModel>(temponet::TempoNetModel::Load(modelFile)))
 {
 }
 
@@ -215,8 +215,8 @@ TempoNetHelper::Install(NodeContainer nodes)
     {
         m_generator->SetGateway(appOf(m_gateway), TempoNetNodeAddress(m_gateway));
     }
-    NS_LOG_INFO("TempoNet: " << m_mapping.size() << " model hosts mapped onto "
-                             << nodes.GetN() << " nodes, " << m_unmapped << " unmapped ("
+    NS_LOG_INFO("TempoNet: " << m_mapping.size() << " model hosts mapped onto " << nodes.GetN()
+                             << " nodes, " << m_unmapped << " unmapped ("
                              << (m_gateway ? "to the gateway" : "dropped") << ")");
     return m_apps;
 }
@@ -250,8 +250,7 @@ TempoNetEventLog::TempoNetEventLog(Ptr<TempoNetGenerator> generator)
 {
     NS_ABORT_MSG_UNLESS(generator, "TempoNetEventLog: no generator (call Install first)");
     m_events.SetKind(generator->GetSampler().Kind());
-    generator->TraceConnectWithoutContext("Event",
-                                          MakeCallback(&TempoNetEventLog::Record, this));
+    generator->TraceConnectWithoutContext("Event", MakeCallback(&TempoNetEventLog::Record, this));
 }
 
 void

@@ -93,8 +93,9 @@ TempoNetTopologyHelper::BuildLan(Ptr<Node> router,
             break;
         }
     }
-    NS_ABORT_MSG_UNLESS(routerAddress, "TempoNetTopologyHelper: no free router address in "
-                                           << Ipv4Address(subnet) << "/24");
+    NS_ABORT_MSG_UNLESS(routerAddress,
+                        "TempoNetTopologyHelper: no free router address in " << Ipv4Address(subnet)
+                                                                             << "/24");
     AddAddress(router, devices.Get(0), routerAddress, 24);
     for (size_t i = 0; i < hosts.size(); ++i)
     {
@@ -177,9 +178,8 @@ TempoNetTopologyHelper::Build(const std::vector<temponet::IpAddr>& hosts)
     neighbours.PopulateNeighborCache();
     NS_LOG_INFO("TempoNet topology: " << m_internal.GetN() << " internal hosts on "
                                       << internalLans.size() << " LANs, " << m_external.GetN()
-                                      << " external hosts on " << externalLans.size()
-                                      << " LANs, " << m_externalLeftOut
-                                      << " external hosts left out");
+                                      << " external hosts on " << externalLans.size() << " LANs, "
+                                      << m_externalLeftOut << " external hosts left out");
 }
 
 } // namespace ns3

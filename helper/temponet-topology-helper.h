@@ -102,19 +102,19 @@ class TempoNetTopologyHelper
                   const std::vector<uint32_t>& hosts,
                   NodeContainer& into);
 
-    std::string m_internalCidrs;    //!< Internal networks.
-    size_t m_maxExternal{64};       //!< Most external host nodes.
-    std::string m_lanRate{"1Gbps"}; //!< LAN data rate.
-    std::string m_lanDelay{"50us"}; //!< LAN delay.
+    std::string m_internalCidrs;     //!< Internal networks.
+    size_t m_maxExternal{64};        //!< Most external host nodes.
+    std::string m_lanRate{"1Gbps"};  //!< LAN data rate.
+    std::string m_lanDelay{"50us"};  //!< LAN delay.
     std::string m_upRate{"100Mbps"}; //!< Uplink data rate.
-    std::string m_upDelay{"5ms"};   //!< Uplink delay.
-    NodeContainer m_hosts;          //!< All host nodes.
-    NodeContainer m_internal;       //!< Internal host nodes.
-    NodeContainer m_external;       //!< External host nodes.
-    Ptr<Node> m_siteRouter;         //!< Site router.
-    Ptr<Node> m_internetRouter;     //!< Internet router.
-    NetDeviceContainer m_uplink;    //!< Uplink devices.
-    size_t m_externalLeftOut{0};    //!< External hosts without a node.
+    std::string m_upDelay{"5ms"};    //!< Uplink delay.
+    NodeContainer m_hosts;           //!< All host nodes.
+    NodeContainer m_internal;        //!< Internal host nodes.
+    NodeContainer m_external;        //!< External host nodes.
+    Ptr<Node> m_siteRouter;          //!< Site router.
+    Ptr<Node> m_internetRouter;      //!< Internet router.
+    NetDeviceContainer m_uplink;     //!< Uplink devices.
+    size_t m_externalLeftOut{0};     //!< External hosts without a node.
 };
 
 } // namespace ns3

@@ -69,6 +69,14 @@ IsFlowRecord(const temponet::TraceEvent& e)
 
 } // namespace
 
+uint32_t
+TempoNetTcpPayload(const temponet::TraceEvent& e)
+{
+    const uint32_t payload = PayloadOf(e.size, kIpTcpHeaders);
+    const bool psh = e.tcpFlags >= 0 && (e.tcpFlags & kPsh);
+    return psh || payload > kTcpOptionSpace ? payload : 0;
+}
+
 TypeId
 TempoNetApplication::GetTypeId()
 {
@@ -438,8 +446,8 @@ TempoNetApplication::HandleTcp(const TempoNetOrder& order)
     const temponet::TraceEvent& e = order.event;
     Ptr<TempoNetTcpFlow> flow = order.flow;
     const int flags = e.tcpFlags < 0 ? 0 : e.tcpFlags;
-    const uint32_t payload = PayloadOf(e.size, kIpTcpHeaders);
-    const bool data = payload > 0 && ((flags & kPsh) || payload > kTcpOptionSpace);
+    const uint32_t payload = TempoNetTcpPayload(e);
+    const bool data = payload > 0;
     const bool close = flags & (kFin | kRst);
     if (order.opens)
     {

@@ -35,23 +35,31 @@ class TempoNetApplication;
  */
 struct TempoNetTcpFlow : public SimpleRefCount<TempoNetTcpFlow>
 {
-    temponet::IpAddr modelClient;     //!< The client's model address.
-    int32_t modelClientPort{-1};      //!< The client's sampled port.
-    Ptr<TempoNetApplication> client;  //!< The client's application.
-    Ptr<TempoNetApplication> server;  //!< The server's application.
-    Ipv4Address clientAddress;        //!< The client's simulated address.
-    Ipv4Address serverAddress;        //!< The server's simulated address.
-    uint16_t clientPort{0};           //!< The client's bound port (0 until bound).
-    uint16_t serverPort{0};           //!< The server's port.
-    uint8_t clientTtl{64};            //!< TTL of the client's segments.
-    uint8_t serverTtl{64};            //!< TTL of the server's segments.
-    Ptr<Socket> clientSocket;         //!< The client's socket.
-    Ptr<Socket> serverSocket;         //!< The server's accepted socket (null until accepted).
-    uint32_t pendingServerBytes{0};   //!< Server bytes sampled before the accept.
-    bool pendingServerClose{false};   //!< Server close sampled before the accept.
-    bool clientClosed{false};         //!< The client's side was closed.
-    bool serverClosed{false};         //!< The server's side was closed.
+    temponet::IpAddr modelClient;    //!< The client's model address.
+    int32_t modelClientPort{-1};     //!< The client's sampled port.
+    Ptr<TempoNetApplication> client; //!< The client's application.
+    Ptr<TempoNetApplication> server; //!< The server's application.
+    Ipv4Address clientAddress;       //!< The client's simulated address.
+    Ipv4Address serverAddress;       //!< The server's simulated address.
+    uint16_t clientPort{0};          //!< The client's bound port (0 until bound).
+    uint16_t serverPort{0};          //!< The server's port.
+    uint8_t clientTtl{64};           //!< TTL of the client's segments.
+    uint8_t serverTtl{64};           //!< TTL of the server's segments.
+    Ptr<Socket> clientSocket;        //!< The client's socket.
+    Ptr<Socket> serverSocket;        //!< The server's accepted socket (null until accepted).
+    uint32_t pendingServerBytes{0};  //!< Server bytes sampled before the accept.
+    bool pendingServerClose{false};  //!< Server close sampled before the accept.
+    bool clientClosed{false};        //!< The client's side was closed.
+    bool serverClosed{false};        //!< The server's side was closed.
 };
+
+/**
+ * \ingroup temponet
+ * \return the application bytes a TCP packet event carries: size - 40 (IPv4
+ * and TCP headers) when PSH is set or when that is more than TCP options can
+ * fill (40 bytes), else 0 (an ACK, SYN or FIN with options only).
+ */
+uint32_t TempoNetTcpPayload(const temponet::TraceEvent& e);
 
 /**
  * \ingroup temponet
@@ -60,13 +68,13 @@ struct TempoNetTcpFlow : public SimpleRefCount<TempoNetTcpFlow>
  */
 struct TempoNetOrder
 {
-    temponet::TraceEvent event;      //!< The sampled event (model addresses).
-    Ipv4Address source;              //!< The simulated source address.
-    Ipv4Address destination;         //!< The simulated destination address.
-    Ptr<TempoNetApplication> peer;   //!< The destination's application.
-    Ptr<TempoNetTcpFlow> flow;       //!< TCP: the connection the event belongs to.
-    bool fromClient{true};           //!< TCP: sent by the connection's client.
-    bool opens{false};               //!< TCP: the event opens the connection.
+    temponet::TraceEvent event;    //!< The sampled event (model addresses).
+    Ipv4Address source;            //!< The simulated source address.
+    Ipv4Address destination;       //!< The simulated destination address.
+    Ptr<TempoNetApplication> peer; //!< The destination's application.
+    Ptr<TempoNetTcpFlow> flow;     //!< TCP: the connection the event belongs to.
+    bool fromClient{true};         //!< TCP: sent by the connection's client.
+    bool opens{false};             //!< TCP: the event opens the connection.
 };
 
 /**
@@ -81,11 +89,10 @@ struct TempoNetOrder
  *   source port, with the sampled TTL.
  * - TCP: one connection per sampled flow. The opening event (SYN) connects
  *   from the sampled source port (an ephemeral port if that one is in use or
- *   below 1024, i.e. a server's port, counted); data-bearing events (PSH set, or more payload than TCP options
- *   can fill) write size - 40 bytes into the flow's socket of the side that
- *   sends them; FIN and RST close that side (ns-3 has no abort, so a RST
- *   closes too, counted); SYN-ACKs, pure ACKs and option-only segments are
- *   left to the simulated stack and counted.
+ *   below 1024, i.e. a server's port, counted); data-bearing events (PSH set, or more payload than
+ * TCP options can fill) write size - 40 bytes into the flow's socket of the side that sends them;
+ * FIN and RST close that side (ns-3 has no abort, so a RST closes too, counted); SYN-ACKs, pure
+ * ACKs and option-only segments are left to the simulated stack and counted.
  * - ICMP: an echo request of the sampled size through a raw socket (the
  *   trace schema has no ICMP type); the destination stack's echo replies are
  *   counted apart from sampled traffic.
@@ -204,9 +211,9 @@ class TempoNetApplication : public Application
         ++m_counts[reason];
     }
 
-    Ptr<TempoNetGenerator> m_generator;          //!< Source of orders and TCP flows.
-    bool m_running{false};                       //!< Between start and stop.
-    uint32_t m_tcpSegmentSize{1448};             //!< TCP segment size of new sockets.
+    Ptr<TempoNetGenerator> m_generator; //!< Source of orders and TCP flows.
+    bool m_running{false};              //!< Between start and stop.
+    uint32_t m_tcpSegmentSize{1448};    //!< TCP segment size of new sockets.
     /// UDP sockets by bound address and port.
     std::map<std::pair<uint32_t, uint16_t>, Ptr<Socket>> m_udp;
     /// Raw sockets by bound address and IP protocol.
@@ -214,20 +221,20 @@ class TempoNetApplication : public Application
     /// TCP listeners by bound address and port.
     std::map<std::pair<uint32_t, uint16_t>, Ptr<Socket>> m_listeners;
     std::map<Ptr<Socket>, Ptr<TempoNetTcpFlow>> m_tcp; //!< Connected TCP sockets.
-    std::map<std::string, uint64_t> m_counts;    //!< What was not sent as sampled, by reason.
-    uint64_t m_sentEvents{0};                    //!< Events sent.
-    uint64_t m_rxBytes{0};                       //!< Payload bytes received.
-    uint64_t m_rxPackets{0};                     //!< Packets received.
-    uint16_t m_icmpSequence{0};                  //!< Next ICMP echo sequence number.
-    std::map<uint64_t, EventId> m_pending;       //!< Scheduled flow-record chunks.
-    uint64_t m_nextPending{0};                   //!< Key of the next pending chunk.
+    std::map<std::string, uint64_t> m_counts;          //!< What was not sent as sampled, by reason.
+    uint64_t m_sentEvents{0};                          //!< Events sent.
+    uint64_t m_rxBytes{0};                             //!< Payload bytes received.
+    uint64_t m_rxPackets{0};                           //!< Packets received.
+    uint16_t m_icmpSequence{0};                        //!< Next ICMP echo sequence number.
+    std::map<uint64_t, EventId> m_pending;             //!< Scheduled flow-record chunks.
+    uint64_t m_nextPending{0};                         //!< Key of the next pending chunk.
 
     TracedCallback<Ptr<const Packet>> m_txTrace; //!< A packet (payload) handed to a socket.
     TracedCallback<Ptr<const Packet>, const Address&, const Address&>
-        m_txTraceWithAddresses;                  //!< Tx with local and remote addresses.
+        m_txTraceWithAddresses; //!< Tx with local and remote addresses.
     TracedCallback<Ptr<const Packet>, const Address&> m_rxTrace; //!< A packet received.
     TracedCallback<Ptr<const Packet>, const Address&, const Address&>
-        m_rxTraceWithAddresses;                  //!< Rx with remote and local addresses.
+        m_rxTraceWithAddresses; //!< Rx with remote and local addresses.
     TracedCallback<const temponet::TraceEvent&> m_sentTrace; //!< A sampled event was sent.
 };
 

@@ -215,10 +215,10 @@ TempoNetGenerator::Start()
     }
     else
     {
-        NS_ABORT_MSG_UNLESS(m_model, "TempoNetGenerator: set StartTime (a sampler without a "
-                                     "model has no training end)");
-        const nlohmann::json& p =
-            m_model->Meta().value("provenance", nlohmann::json::object());
+        NS_ABORT_MSG_UNLESS(m_model,
+                            "TempoNetGenerator: set StartTime (a sampler without a "
+                            "model has no training end)");
+        const nlohmann::json& p = m_model->Meta().value("provenance", nlohmann::json::object());
         NS_ABORT_MSG_UNLESS(p.contains("data_end_ts") && p["data_end_ts"].is_number(),
                             "TempoNetGenerator: the model does not record the end of its "
                             "training data: set StartTime");
@@ -227,8 +227,7 @@ TempoNetGenerator::Start()
     sampler.SetRateScale(m_rateScale);
     sampler.Reset(m_calendarStart);
     NS_LOG_INFO("TempoNet process starts at " << temponet::FormatIso8601(m_calendarStart)
-                                              << " (simulated " << m_simStart.As(Time::S)
-                                              << ")");
+                                              << " (simulated " << m_simStart.As(Time::S) << ")");
     ScheduleNext();
 }
 
@@ -340,7 +339,7 @@ TempoNetGenerator::AssignTcpFlow(TempoNetOrder& order)
     auto it = m_flows.find(key);
     Ptr<TempoNetTcpFlow> flow = it != m_flows.end() ? it->second : nullptr;
     const bool syn = (flags & kSyn) && !(flags & kAck);
-    const bool payload = e.size > 40;
+    const bool payload = TempoNetTcpPayload(e) > 0;
     if (syn && flow && !flow->clientClosed && !flow->serverClosed)
     {
         Count("tcp syn retransmission: left to the stack");

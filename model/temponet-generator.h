@@ -118,7 +118,9 @@ class TempoNetGenerator : public Object
      * TCP: the flow an accepting server socket belongs to.
      * \return the flow, or null if none waits for that peer.
      */
-    Ptr<TempoNetTcpFlow> ClaimAccepted(Ipv4Address client, uint16_t clientPort, uint16_t serverPort);
+    Ptr<TempoNetTcpFlow> ClaimAccepted(Ipv4Address client,
+                                       uint16_t clientPort,
+                                       uint16_t serverPort);
 
     /**
      * TracedCallback signature for a sampled event.
@@ -176,8 +178,7 @@ class TempoNetGenerator : public Object
     uint64_t m_fired{0};                                    //!< Events fired.
     std::map<std::string, uint64_t> m_counts;               //!< Skips by reason.
     /// Open TCP flows by direction-free model 5-tuple.
-    std::map<std::tuple<temponet::IpAddr, int32_t, temponet::IpAddr, int32_t>,
-             Ptr<TempoNetTcpFlow>>
+    std::map<std::tuple<temponet::IpAddr, int32_t, temponet::IpAddr, int32_t>, Ptr<TempoNetTcpFlow>>
         m_flows;
     /// Flows whose client is connecting, by (client address, client port, server port).
     std::map<std::tuple<uint32_t, uint16_t, uint16_t>, Ptr<TempoNetTcpFlow>> m_connecting;
