@@ -50,13 +50,14 @@ main(int argc, char* argv[])
     net.Build(tempo.GetModelHosts());
     tempo.SetGateway(net.GetInternetRouter());
     ApplicationContainer apps = tempo.Install(net.GetHosts());
-    tempo.AssignStreams(0);
+    const int64_t streams = tempo.AssignStreams(0);
+    net.AssignStreams(streams);
     apps.Start(Seconds(0));
     apps.Stop(Seconds(duration));
     TempoNetEventLog events(tempo.GetGenerator());
 
     PointToPointHelper p2p;
-    p2p.EnablePcap(out + "/uplink", net.GetUplinkDevices().Get(0), false, true);
+    p2p.EnablePcap(out + "/uplink.pcap", net.GetUplinkDevices().Get(0), false, true);
     FlowMonitorHelper flowHelper;
     Ptr<FlowMonitor> monitor = flowHelper.InstallAll();
 
@@ -98,7 +99,7 @@ main(int argc, char* argv[])
     {
         std::cout << "  " << n << " x " << reason << "\n";
     }
-    std::cout << "  wrote " << out << "/uplink-*.pcap, " << out << "/events.csv, " << out
+    std::cout << "  wrote " << out << "/uplink.pcap, " << out << "/events.csv, " << out
               << "/flowmon.xml\n";
     Simulator::Destroy();
     return 0;

@@ -82,6 +82,7 @@ TempoNetTopologyHelper::BuildLan(Ptr<Node> router,
     csma.SetChannelAttribute("DataRate", StringValue(m_lanRate));
     csma.SetChannelAttribute("Delay", StringValue(m_lanDelay));
     NetDeviceContainer devices = csma.Install(lan);
+    m_lanDevices.Add(devices);
     // The router takes the highest free address of the /24.
     const std::set<uint32_t> used(hosts.begin(), hosts.end());
     uint32_t routerAddress = 0;
@@ -180,6 +181,17 @@ TempoNetTopologyHelper::Build(const std::vector<temponet::IpAddr>& hosts)
                                       << internalLans.size() << " LANs, " << m_external.GetN()
                                       << " external hosts on " << externalLans.size() << " LANs, "
                                       << m_externalLeftOut << " external hosts left out");
+}
+
+int64_t
+TempoNetTopologyHelper::AssignStreams(int64_t stream)
+{
+    NS_ABORT_MSG_UNLESS(m_siteRouter, "TempoNetTopologyHelper: AssignStreams after Build");
+    int64_t used = CsmaHelper().AssignStreams(m_lanDevices, stream);
+    NodeContainer all(m_siteRouter, m_internetRouter);
+    all.Add(m_hosts);
+    used += InternetStackHelper().AssignStreams(all, stream + used);
+    return used;
 }
 
 } // namespace ns3

@@ -53,6 +53,14 @@ class TempoNetTopologyHelper
     /// Builds the network for \p hosts (e.g. TempoNetHelper::GetModelHosts()).
     void Build(const std::vector<temponet::IpAddr>& hosts);
 
+    /**
+     * Fixes the random variable streams of the network's devices (CSMA
+     * backoff) and internet stacks, starting at \p stream, so that runs in
+     * one process repeat exactly (see ns-3's AssignStreams convention).
+     * \return the number of streams used.
+     */
+    int64_t AssignStreams(int64_t stream);
+
     /// \return the host nodes, internal then external.
     const NodeContainer& GetHosts() const
     {
@@ -114,6 +122,7 @@ class TempoNetTopologyHelper
     Ptr<Node> m_siteRouter;          //!< Site router.
     Ptr<Node> m_internetRouter;      //!< Internet router.
     NetDeviceContainer m_uplink;     //!< Uplink devices.
+    NetDeviceContainer m_lanDevices; //!< Every LAN device.
     size_t m_externalLeftOut{0};     //!< External hosts without a node.
 };
 

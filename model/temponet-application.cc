@@ -189,7 +189,13 @@ TempoNetApplication::StopApplication()
     {
         quiet(s);
     }
-    for (auto& [s, flow] : m_tcp)
+    // Closed in the order they were made: the same FINs in every run.
+    std::map<uint64_t, Ptr<Socket>> byOrder;
+    for (auto& [s, order] : m_tcp)
+    {
+        byOrder[order] = s;
+    }
+    for (auto& [order, s] : byOrder)
     {
         quiet(s);
     }
@@ -415,7 +421,7 @@ TempoNetApplication::OpenTcp(const TempoNetOrder& order)
     s->GetSockName(local);
     flow->clientPort = InetSocketAddress::ConvertFrom(local).GetPort();
     flow->clientSocket = s;
-    m_tcp[s] = flow;
+    m_tcp[s] = m_tcpMade++;
     m_generator->NotifyConnecting(flow);
     s->SetRecvCallback(MakeCallback(&TempoNetApplication::HandleRead, this));
     s->SetCloseCallbacks(MakeCallback(&TempoNetApplication::HandleClose, this),
@@ -500,7 +506,7 @@ TempoNetApplication::AttachServerSocket(Ptr<TempoNetTcpFlow> flow, Ptr<Socket> s
 {
     flow->serverSocket = socket;
     socket->SetIpTtl(flow->serverTtl);
-    m_tcp[socket] = flow;
+    m_tcp[socket] = m_tcpMade++;
     if (flow->pendingServerBytes > 0)
     {
         WriteTcp(socket, flow->pendingServerBytes);
@@ -596,7 +602,7 @@ TempoNetApplication::HandleAccept(Ptr<Socket> socket, const Address& from)
     else
     {
         Count("tcp connection of no sampled flow accepted");
-        m_tcp[socket] = nullptr;
+        m_tcp[socket] = m_tcpMade++;
     }
 }
 

@@ -220,14 +220,15 @@ class TempoNetApplication : public Application
     std::map<std::pair<uint32_t, uint8_t>, Ptr<Socket>> m_raw;
     /// TCP listeners by bound address and port.
     std::map<std::pair<uint32_t, uint16_t>, Ptr<Socket>> m_listeners;
-    std::map<Ptr<Socket>, Ptr<TempoNetTcpFlow>> m_tcp; //!< Connected TCP sockets.
-    std::map<std::string, uint64_t> m_counts;          //!< What was not sent as sampled, by reason.
-    uint64_t m_sentEvents{0};                          //!< Events sent.
-    uint64_t m_rxBytes{0};                             //!< Payload bytes received.
-    uint64_t m_rxPackets{0};                           //!< Packets received.
-    uint16_t m_icmpSequence{0};                        //!< Next ICMP echo sequence number.
-    std::map<uint64_t, EventId> m_pending;             //!< Scheduled flow-record chunks.
-    uint64_t m_nextPending{0};                         //!< Key of the next pending chunk.
+    std::map<Ptr<Socket>, uint64_t> m_tcp;    //!< Open TCP sockets, with their creation order.
+    uint64_t m_tcpMade{0};                    //!< TCP sockets made so far.
+    std::map<std::string, uint64_t> m_counts; //!< What was not sent as sampled, by reason.
+    uint64_t m_sentEvents{0};                 //!< Events sent.
+    uint64_t m_rxBytes{0};                    //!< Payload bytes received.
+    uint64_t m_rxPackets{0};                  //!< Packets received.
+    uint16_t m_icmpSequence{0};               //!< Next ICMP echo sequence number.
+    std::map<uint64_t, EventId> m_pending;    //!< Scheduled flow-record chunks.
+    uint64_t m_nextPending{0};                //!< Key of the next pending chunk.
 
     TracedCallback<Ptr<const Packet>> m_txTrace; //!< A packet (payload) handed to a socket.
     TracedCallback<Ptr<const Packet>, const Address&, const Address&>

@@ -1,0 +1,243 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// TempoNetGenerator with the bundled model: reproducible runs, the same
+// events as `temponet generate`, the rate scale, clear model errors.
+#include "temponet-application.h"
+#include "temponet-model-file.h"
+#include "temponet-test-data.h"
+#include "temponet-test-network.h"
+#include "temponet-topology-helper.h"
+
+#include "ns3/csma-helper.h"
+#include "ns3/double.h"
+#include "ns3/rng-seed-manager.h"
+#include "ns3/test.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace ns3;
+using namespace ns3::temponet;
+
+namespace
+{
+
+/// The bundled default model.
+const std::string kModel = TEMPONET_MODELS_DIR "/4sics-default.tpn";
+
+/// \return the bytes of \p path.
+std::string
+Slurp(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// What RunModel does.
+struct RunOptions
+{
+    uint64_t run{1};        //!< RngRun.
+    double rateScale{1};    //!< Generator RateScale.
+    double duration{120};   //!< Simulated seconds of traffic.
+    std::string pcapPrefix; //!< CSMA pcap prefix (empty: none).
+    std::string eventsCsv;  //!< Sampled events file (empty: none).
+};
+
+/// Runs the bundled model on its own topology. \return the events sampled.
+uint64_t
+RunModel(const RunOptions& o)
+{
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(o.run);
+    TempoNetHelper tempo(kModel);
+    tempo.SetGeneratorAttribute("RateScale", DoubleValue(o.rateScale));
+    TempoNetTopologyHelper net;
+    net.Build(tempo.GetModelHosts());
+    tempo.SetGateway(net.GetInternetRouter());
+    ApplicationContainer apps = tempo.Install(net.GetHosts());
+    const int64_t streams = tempo.AssignStreams(0);
+    net.AssignStreams(streams);
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(o.duration));
+    TempoNetEventLog log(tempo.GetGenerator());
+    if (!o.pcapPrefix.empty())
+    {
+        CsmaHelper().EnablePcapAll(o.pcapPrefix);
+    }
+    Simulator::Stop(Seconds(o.duration + 1));
+    Simulator::Run();
+    if (!o.eventsCsv.empty())
+    {
+        log.Write(o.eventsCsv);
+    }
+    const uint64_t n = tempo.GetGenerator()->GetEventCount();
+    Simulator::Destroy();
+    return n;
+}
+
+/// \return file name to bytes of every file in \p dir.
+std::map<std::string, std::string>
+Files(const std::string& dir)
+{
+    std::map<std::string, std::string> files;
+    for (const auto& f : std::filesystem::directory_iterator(dir))
+    {
+        files[f.path().filename().string()] = Slurp(f.path().string());
+    }
+    return files;
+}
+
+} // namespace
+
+/**
+ * \ingroup temponet-tests
+ * The same RngRun gives byte-identical pcaps, another run different ones.
+ */
+class TempoNetSameRunTestCase : public TestCase
+{
+  public:
+    TempoNetSameRunTestCase()
+        : TestCase("same RngRun: identical pcaps; another run: different ones")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string root = test::TempDir("generator-pcap");
+        for (const std::string d : {"a", "b", "c"})
+        {
+            std::filesystem::create_directories(root + "/" + d);
+        }
+        RunModel({1, 1, 120, root + "/a/lan", ""});
+        RunModel({1, 1, 120, root + "/b/lan", ""});
+        RunModel({2, 1, 120, root + "/c/lan", ""});
+        const auto a = Files(root + "/a");
+        const auto b = Files(root + "/b");
+        const auto c = Files(root + "/c");
+        NS_TEST_ASSERT_MSG_GT(a.size(), 1, "one pcap per LAN device");
+        size_t bytes = 0;
+        for (const auto& [name, data] : a)
+        {
+            bytes += data.size();
+        }
+        NS_TEST_ASSERT_MSG_GT(bytes, 24 * a.size() + 10000, "the pcaps hold traffic");
+        NS_TEST_ASSERT_MSG_EQ((a == b), true, "same run, same bytes");
+        NS_TEST_ASSERT_MSG_EQ((a == c), false, "another run, other traffic");
+    }
+};
+
+/**
+ * \ingroup temponet-tests
+ * A simulation samples exactly the events `temponet generate` writes for the
+ * same model, seed, run and streams.
+ */
+class TempoNetSameAsCliTestCase : public TestCase
+{
+  public:
+    TempoNetSameAsCliTestCase()
+        : TestCase("the events a simulation samples are those of temponet generate")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = test::TempDir("generator-cli");
+        const std::string sim = dir + "/sim.csv";
+        const std::string cli = dir + "/cli.csv";
+        const uint64_t n = RunModel({3, 1, 600, "", sim});
+        const std::string cmd = std::string(TEMPONET_BUILD_BIN_DIR) +
+                                "/temponet generate --model " + kModel +
+                                " --duration 600 --seed 1 --run 3 --out " + cli + " 2>/dev/null";
+        NS_TEST_ASSERT_MSG_EQ(std::system(cmd.c_str()), 0, cmd);
+        NS_TEST_ASSERT_MSG_GT(n, 50, "ten minutes of the model hold events");
+        const std::string a = Slurp(sim);
+        const std::string b = Slurp(cli);
+        NS_TEST_ASSERT_MSG_EQ(std::count(a.begin(), a.end(), '\n'), n + 1, "header + events");
+        NS_TEST_ASSERT_MSG_EQ((a == b), true, "byte-identical canonical CSV");
+    }
+};
+
+/**
+ * \ingroup temponet-tests
+ * RateScale 2 doubles the events of a span: it divides the same gaps by 2.
+ */
+class TempoNetRateScaleTestCase : public TestCase
+{
+  public:
+    TempoNetRateScaleTestCase()
+        : TestCase("rate scale 2 doubles the event count")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const uint64_t single = RunModel({4, 1, 600, "", ""});
+        const uint64_t twice = RunModel({4, 2, 600, "", ""});
+        const uint64_t singleLong = RunModel({4, 1, 1200, "", ""});
+        NS_TEST_ASSERT_MSG_GT(single, 100, "enough events to compare");
+        // The same draws at half the gaps: 600 s at scale 2 is 1200 s at scale 1.
+        NS_TEST_ASSERT_MSG_EQ_TOL(double(twice), double(singleLong), 1.0, "same draws, half gaps");
+        NS_TEST_ASSERT_MSG_EQ_TOL(double(twice) / single, 2.0, 0.3, "twice the events");
+    }
+};
+
+/**
+ * \ingroup temponet-tests
+ * A model file that is not one fails with a message naming it.
+ */
+class TempoNetBadModelTestCase : public TestCase
+{
+  public:
+    TempoNetBadModelTestCase()
+        : TestCase("a corrupt model file is refused with its name")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string dir = test::TempDir("generator-bad");
+        const std::string bad = dir + "/truncated.tpn";
+        const std::string good = Slurp(kModel);
+        std::ofstream(bad, std::ios::binary) << good.substr(0, good.size() / 2);
+        std::string message;
+        try
+        {
+            TempoNetHelper tempo(bad);
+        }
+        catch (const std::exception& e)
+        {
+            message = e.what();
+        }
+        NS_TEST_ASSERT_MSG_NE(message.find(bad),
+                              std::string::npos,
+                              "the error names the file: '" << message << "'");
+    }
+};
+
+/**
+ * \ingroup temponet-tests
+ * TempoNetGenerator with the bundled model.
+ */
+class TempoNetGeneratorTestSuite : public TestSuite
+{
+  public:
+    TempoNetGeneratorTestSuite()
+        : TestSuite("temponet-generator", SYSTEM)
+    {
+        AddTestCase(new TempoNetBadModelTestCase, TestCase::QUICK);
+        AddTestCase(new TempoNetSameRunTestCase, TestCase::QUICK);
+        AddTestCase(new TempoNetSameAsCliTestCase, TestCase::QUICK);
+        AddTestCase(new TempoNetRateScaleTestCase, TestCase::QUICK);
+    }
+};
+
+/// Registers the suite with ns-3's test runner.
+static TempoNetGeneratorTestSuite g_tempoNetGeneratorTestSuite;
