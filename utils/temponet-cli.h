@@ -45,6 +45,7 @@ int RunTrain(int argc, const char* const* argv);
 int RunInfo(int argc, const char* const* argv);
 int RunNll(int argc, const char* const* argv);
 int RunGenerate(int argc, const char* const* argv);
+int RunEval(int argc, const char* const* argv);
 /// @}
 
 /**

@@ -26,6 +26,9 @@ const cli::Command kCommands[] = {
     {"generate",
      "generate traffic from a model or a baseline to canonical CSV or pcap",
      cli::RunGenerate},
+    {"eval",
+     "score a synthetic trace against a real one: distances, table, JSON, figures",
+     cli::RunEval},
 };
 
 void

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 // The `temponet` program end to end: exit statuses, messages, JSON contracts.
+#include "temponet-test-cli.h"
 #include "temponet-test-data.h"
 
 #include <cstdio>
@@ -10,33 +11,12 @@
 #include <gtest/gtest.h>
 #include <iomanip>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 namespace
 {
 
-struct CliRun
-{
-    int status;
-    std::string out;
-    std::string err;
-};
-
-/// Runs `temponet ARGS` with stdout and stderr captured.
-CliRun
-Temponet(const std::string& args, const std::string& dir)
-{
-    const std::string out = dir + "/stdout.txt";
-    const std::string err = dir + "/stderr.txt";
-    const std::string cmd = std::string(TEMPONET_BUILD_BIN_DIR) + "/temponet " + args + " >" + out +
-                            " 2>" + err + " </dev/null";
-    const int raw = std::system(cmd.c_str());
-    auto slurp = [](const std::string& p) {
-        std::ifstream in(p);
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    };
-    return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
+using ns3::temponet::test::CliRun;
+using ns3::temponet::test::Temponet;
 
 /// Writes a canonical CSV of \p n UDP/TCP packets, one every 0.5 s.
 std::string
