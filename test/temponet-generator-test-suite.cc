@@ -4,10 +4,15 @@
 // TempoNetGenerator with the bundled model: reproducible runs, the same
 // events as `temponet generate`, the rate scale, clear model errors.
 #include "temponet-application.h"
+#include "temponet-distance.h"
+#include "temponet-generate.h"
 #include "temponet-model-file.h"
+#include "temponet-model.h"
 #include "temponet-test-data.h"
 #include "temponet-test-network.h"
 #include "temponet-topology-helper.h"
+#include "temponet-torch-sampler.h"
+#include "temponet-trace-format.h"
 
 #include "ns3/csma-helper.h"
 #include "ns3/double.h"
@@ -190,6 +195,83 @@ class TempoNetRateScaleTestCase : public TestCase
 
 /**
  * \ingroup temponet-tests
+ * Over several runs, what simulations sample is distributed as offline
+ * generation from the same model: host pairs, protocols, inter-arrival times.
+ */
+class TempoNetDistributionTestCase : public TestCase
+{
+  public:
+    TempoNetDistributionTestCase()
+        : TestCase("simulated events are distributed as offline generation (JSD, KS < 0.05)")
+    {
+    }
+
+  private:
+    /// Pools of one side: host pair ids, protocols, gaps.
+    struct Pool
+    {
+        std::vector<int64_t> pairs;  //!< Host pair ids.
+        std::vector<int64_t> protos; //!< Protocols.
+        std::vector<double> gaps;    //!< Inter-arrival times, s.
+    };
+
+    /// Adds \p t's events to \p pool; \p ids numbers the host pairs.
+    static void Add(const EventTable& t, Pool& pool, std::map<std::string, int64_t>& ids)
+    {
+        for (size_t i = 0; i < t.Size(); ++i)
+        {
+            const TraceEvent e = t.Get(i);
+            const auto key = e.src.ToString() + ">" + e.dst.ToString();
+            pool.pairs.push_back(ids.emplace(key, ids.size()).first->second);
+            pool.protos.push_back(e.proto);
+            if (i > 0)
+            {
+                pool.gaps.push_back(e.ts - t.Ts()[i - 1]);
+            }
+        }
+    }
+
+    void DoRun() override
+    {
+        constexpr double kDuration = 600;
+        constexpr int kRuns = 6;
+        const std::string dir = test::TempDir("generator-distribution");
+        std::map<std::string, int64_t> ids;
+        Pool simulated;
+        Pool offline;
+        const auto model = TempoNetModel::Load(kModel);
+        for (int r = 0; r < kRuns; ++r)
+        {
+            const std::string csv = dir + "/sim-" + std::to_string(r) + ".csv";
+            RunModel({uint64_t(11 + r), 1, kDuration, "", csv});
+            ReadReport report;
+            EventTable t;
+            ReadTrace(csv, std::nullopt, t, report);
+            Add(t, simulated, ids);
+
+            RngSeedManager::SetSeed(1);
+            RngSeedManager::SetRun(101 + r);
+            TorchSampler sampler(model);
+            sampler.AssignStreams(0);
+            const double start = model.Meta()["provenance"]["data_end_ts"].get<double>();
+            sampler.Reset(start);
+            GenerateOptions go;
+            go.start = start;
+            go.duration = kDuration;
+            Add(Generate(sampler, go).events, offline, ids);
+        }
+        NS_TEST_ASSERT_MSG_GT(simulated.pairs.size(), 1000, "enough simulated events");
+        NS_TEST_ASSERT_MSG_GT(offline.pairs.size(), 1000, "enough offline events");
+        NS_TEST_ASSERT_MSG_LT(JensenShannon(simulated.pairs, offline.pairs), 0.05, "host pairs");
+        NS_TEST_ASSERT_MSG_LT(JensenShannon(simulated.protos, offline.protos), 0.05, "protocols");
+        NS_TEST_ASSERT_MSG_LT(KolmogorovSmirnov(simulated.gaps, offline.gaps),
+                              0.05,
+                              "inter-arrival times");
+    }
+};
+
+/**
+ * \ingroup temponet-tests
  * A model file that is not one fails with a message naming it.
  */
 class TempoNetBadModelTestCase : public TestCase
@@ -236,6 +318,7 @@ class TempoNetGeneratorTestSuite : public TestSuite
         AddTestCase(new TempoNetSameRunTestCase, TestCase::QUICK);
         AddTestCase(new TempoNetSameAsCliTestCase, TestCase::QUICK);
         AddTestCase(new TempoNetRateScaleTestCase, TestCase::QUICK);
+        AddTestCase(new TempoNetDistributionTestCase, TestCase::QUICK);
     }
 };
 

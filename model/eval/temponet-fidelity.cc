@@ -89,46 +89,42 @@ MakeColumns(const EventTable& t, HostCodes& hosts, double resolution)
         return t.Ts()[a] < t.Ts()[b];
     });
     Columns c;
-    auto& cat = c.categorical;
-    auto& num = c.numeric;
-    for (const char* name : {"proto",
-                             "src_ip",
-                             "dst_ip",
-                             "host_pair",
-                             "src_port",
-                             "dst_port",
-                             "tcp_flags",
-                             "ttl",
-                             "hour_of_day"})
-    {
-        cat[name].reserve(t.Size());
-    }
+    std::vector<int64_t> src;
+    std::vector<int64_t> dst;
     for (size_t i : order)
     {
-        double ts = t.Ts()[i];
-        if (resolution > 0.0)
-        {
-            ts = std::round(ts / resolution) * resolution;
-        }
-        c.ts.push_back(ts);
-        const int64_t src = hosts.Code(t.Hosts()[t.SrcIndex()[i]]);
-        const int64_t dst = hosts.Code(t.Hosts()[t.DstIndex()[i]]);
-        cat["proto"].push_back(t.Proto()[i]);
-        cat["src_ip"].push_back(src);
-        cat["dst_ip"].push_back(dst);
-        cat["host_pair"].push_back((src << 32) | dst);
-        cat["src_port"].push_back(PortCategory(t.SrcPort()[i]));
-        cat["dst_port"].push_back(PortCategory(t.DstPort()[i]));
-        cat["tcp_flags"].push_back(t.TcpFlags()[i]);
-        cat["ttl"].push_back(t.Ttl()[i]);
-        const double dayTime = std::fmod(ts, kSecondsPerDay);
-        cat["hour_of_day"].push_back(int64_t(
-            std::floor((dayTime < 0 ? dayTime + kSecondsPerDay : dayTime) / kSecondsPerHour)));
-        num["size"].push_back(OrNaN(t.PacketSize()[i]));
-        num["duration"].push_back(t.Duration()[i]);
-        num["packets"].push_back(OrNaN(t.Packets()[i]));
-        num["bytes"].push_back(OrNaN(t.Bytes()[i]));
+        const double ts = t.Ts()[i];
+        c.ts.push_back(resolution > 0.0 ? std::round(ts / resolution) * resolution : ts);
+        src.push_back(hosts.Code(t.Hosts()[t.SrcIndex()[i]]));
+        dst.push_back(hosts.Code(t.Hosts()[t.DstIndex()[i]]));
     }
+    // Fills column `name` with value(k, i) for the k-th event in time order, row i.
+    auto fill = [&order](auto& column, auto value) {
+        column.reserve(order.size());
+        for (size_t k = 0; k < order.size(); ++k)
+        {
+            column.push_back(value(k, order[k]));
+        }
+    };
+    auto& cat = c.categorical;
+    fill(cat["proto"], [&t](size_t, size_t i) { return int64_t(t.Proto()[i]); });
+    fill(cat["src_ip"], [&src](size_t k, size_t) { return src[k]; });
+    fill(cat["dst_ip"], [&dst](size_t k, size_t) { return dst[k]; });
+    fill(cat["host_pair"], [&src, &dst](size_t k, size_t) { return (src[k] << 32) | dst[k]; });
+    fill(cat["src_port"], [&t](size_t, size_t i) { return PortCategory(t.SrcPort()[i]); });
+    fill(cat["dst_port"], [&t](size_t, size_t i) { return PortCategory(t.DstPort()[i]); });
+    fill(cat["tcp_flags"], [&t](size_t, size_t i) { return int64_t(t.TcpFlags()[i]); });
+    fill(cat["ttl"], [&t](size_t, size_t i) { return int64_t(t.Ttl()[i]); });
+    fill(cat["hour_of_day"], [&c](size_t k, size_t) {
+        const double dayTime = std::fmod(c.ts[k], kSecondsPerDay);
+        return int64_t(
+            std::floor((dayTime < 0 ? dayTime + kSecondsPerDay : dayTime) / kSecondsPerHour));
+    });
+    auto& num = c.numeric;
+    fill(num["size"], [&t](size_t, size_t i) { return OrNaN(t.PacketSize()[i]); });
+    fill(num["duration"], [&t](size_t, size_t i) { return t.Duration()[i]; });
+    fill(num["packets"], [&t](size_t, size_t i) { return OrNaN(t.Packets()[i]); });
+    fill(num["bytes"], [&t](size_t, size_t i) { return OrNaN(t.Bytes()[i]); });
     auto& iat = num["iat"];
     iat.assign(c.ts.size(), kNaN);
     for (size_t i = 1; i < c.ts.size(); ++i)
