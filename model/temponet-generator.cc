@@ -59,6 +59,12 @@ TempoNetGenerator::GetTypeId()
                           DoubleValue(1.0),
                           MakeDoubleAccessor(&TempoNetGenerator::m_rateScale),
                           MakeDoubleChecker<double>(1e-9))
+            .AddAttribute("Eta",
+                          "Eta truncation of every distribution the model draws from, in "
+                          "[0, 1) (0: none); see TorchSampler::SetEta.",
+                          DoubleValue(temponet::TorchSampler::kDefaultEta),
+                          MakeDoubleAccessor(&TempoNetGenerator::m_eta),
+                          MakeDoubleChecker<double>(0.0, 0.999999))
             .AddAttribute("MaxEvents",
                           "Most events sampled (0: no limit).",
                           UintegerValue(0),
@@ -225,6 +231,10 @@ TempoNetGenerator::Start()
         m_calendarStart = p["data_end_ts"].get<double>();
     }
     sampler.SetRateScale(m_rateScale);
+    if (auto* torch = dynamic_cast<temponet::TorchSampler*>(&sampler))
+    {
+        torch->SetEta(m_eta);
+    }
     sampler.Reset(m_calendarStart);
     NS_LOG_INFO("TempoNet process starts at " << temponet::FormatIso8601(m_calendarStart)
                                               << " (simulated " << m_simStart.As(Time::S) << ")");

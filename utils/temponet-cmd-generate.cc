@@ -83,6 +83,8 @@ RunGenerate(int argc, const char* const* argv)
          "training data (of the --prime trace when given)")
         ("rate-scale", po::value<double>()->default_value(1.0),
          "multiply the event rate (the marks' distribution is kept)")
+        ("eta", po::value<double>()->default_value(TorchSampler::kDefaultEta),
+         "model: eta truncation of every drawn distribution, in [0, 1) (0: none)")
         ("seed", po::value<uint32_t>()->default_value(1), "ns-3 RngSeed (> 0)")
         ("run", po::value<uint64_t>()->default_value(1), "ns-3 RngRun")
         ("prime", po::value<std::string>(), "warm the history with the tail of this real trace")
@@ -100,7 +102,8 @@ RunGenerate(int argc, const char* const* argv)
     po::variables_map vm;
     const std::string usage =
         "temponet generate (--model M.tpn | --baseline poisson|replay --input TRAIN)\n"
-        "                  --duration S [--start ISO8601] [--rate-scale X] [--seed S] [--run R]\n"
+        "                  --duration S [--start ISO8601] [--rate-scale X] [--eta E]\n"
+        "                  [--seed S] [--run R]\n"
         "                  [--prime FILE] [--hosts CIDR,...] [--max-events N] --out FILE";
     if (!ParseArgs(argc, argv, usage, options, positional, vm))
     {
@@ -161,7 +164,14 @@ RunGenerate(int argc, const char* const* argv)
     if (vm.count("model"))
     {
         model = std::make_unique<TempoNetModel>(TempoNetModel::Load(vm["model"].as<std::string>()));
-        sampler = std::make_unique<TorchSampler>(*model);
+        auto torch = std::make_unique<TorchSampler>(*model);
+        const double eta = vm["eta"].as<double>();
+        if (!(eta >= 0.0 && eta < 1.0))
+        {
+            throw UsageError("--eta must lie in [0, 1)");
+        }
+        torch->SetEta(eta);
+        sampler = std::move(torch);
     }
     else
     {

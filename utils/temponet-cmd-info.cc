@@ -56,6 +56,14 @@ RunInfo(int argc, const char* const* argv)
     j["log_gap_std"] = enc.LogGapStd();
     j["calendar"] = {{"time_of_day", enc.TimeOfDayActive()},
                      {"day_of_week", enc.DayOfWeekActive()}};
+    j["activity_scales_s"] = nlohmann::json::array();
+    for (size_t k = 0; k < kActivityDim; ++k)
+    {
+        if (enc.ActivityActive(k))
+        {
+            j["activity_scales_s"].push_back(kActivityScales[k]);
+        }
+    }
     j["flow_slots"] = enc.FlowSlots();
     const ModelSizes& s = model.Sizes();
     j["network"] = {{"hidden", s.hidden},
@@ -81,6 +89,16 @@ RunInfo(int argc, const char* const* argv)
     std::printf("calendar    time of day %s, day of week %s\n",
                 enc.TimeOfDayActive() ? "active" : "inactive (training span too short)",
                 enc.DayOfWeekActive() ? "active" : "inactive (training span too short)");
+    std::printf("activity    recent rate over");
+    if (j["activity_scales_s"].empty())
+    {
+        std::printf(" no scale (training span too short, or left out)");
+    }
+    for (const auto& tau : j["activity_scales_s"])
+    {
+        std::printf(" %g s", tau.get<double>());
+    }
+    std::printf("\n");
     std::printf("network     GRU %lld x %lld, %lld-component log-normal mixture, %zu weights\n",
                 static_cast<long long>(s.layers),
                 static_cast<long long>(s.hidden),

@@ -186,6 +186,8 @@ RunTrain(int argc, const char* const* argv)
                          "last fraction of the time span used for validation")(
         "fixed-weights",
         "weight every head 1 instead of learned uncertainty weights")(
+        "no-activity",
+        "leave out the activity features (recent event rates)")(
         "seed",
         po::value<uint64_t>(&o.seed)->default_value(o.seed),
         "random seed")("threads",
@@ -212,6 +214,10 @@ RunTrain(int argc, const char* const* argv)
         return 0;
     }
     o.fixedWeights = vm.count("fixed-weights") > 0;
+    if (vm.count("no-activity"))
+    {
+        o.encoding.activityMinScales = HUGE_VAL;
+    }
     if (o.threads < 1)
     {
         throw UsageError("--threads must be at least 1");

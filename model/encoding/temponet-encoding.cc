@@ -472,9 +472,43 @@ Encoding::Fit(const EventTable& train, const EncodingOptions& options)
     const double var = std::max(0.0, sum2 / m - e.m_logGapMean * e.m_logGapMean);
     e.m_logGapStd = std::max(std::sqrt(var), kMinLogGapStd);
 
-    const double spanDays = (ts.back() - ts.front()) / 86400.0;
+    const double span = ts.back() - ts.front();
+    const double spanDays = span / 86400.0;
     e.m_timeOfDay = spanDays >= options.timeOfDayMinDays;
     e.m_dayOfWeek = spanDays >= options.dayOfWeekMinDays;
+
+    // Activity: log-rate statistics over the training events.
+    e.m_meanGap = std::max(span / m, kMinGap);
+    const auto dq = Apply(ts, off);
+    ActivityTracker tracker = e.MakeActivityTracker();
+    std::array<double, kActivityDim> asum{};
+    std::array<double, kActivityDim> asum2{};
+    std::array<double, kActivityDim> amin;
+    std::array<double, kActivityDim> amax;
+    amin.fill(HUGE_VAL);
+    amax.fill(-HUGE_VAL);
+    for (double t : dq)
+    {
+        tracker.Update(t);
+        for (size_t k = 0; k < kActivityDim; ++k)
+        {
+            const double l = tracker.LogRate(k);
+            asum[k] += l;
+            asum2[k] += l * l;
+            amin[k] = std::min(amin[k], l);
+            amax[k] = std::max(amax[k], l);
+        }
+    }
+    const auto nt = static_cast<double>(dq.size());
+    for (size_t k = 0; k < kActivityDim; ++k)
+    {
+        ActivityScale& a = e.m_activity[k];
+        a.active = span >= options.activityMinScales * kActivityScales[k];
+        a.mean = asum[k] / nt;
+        a.std = std::max(std::sqrt(std::max(0.0, asum2[k] / nt - a.mean * a.mean)), 0.05);
+        a.lo = (amin[k] - a.mean) / a.std;
+        a.hi = (amax[k] - a.mean) / a.std;
+    }
     return e;
 }
 
@@ -543,6 +577,27 @@ Encoding::Encode(const EventTable& table, const EventTable* context) const
         Calendar(out.ts[i], &out.calendar[i * kCalendarDim]);
     }
 
+    // Activity: the context's events (dequantised on their own, but for the
+    // group that joins the table) warm the tracker up.
+    ActivityTracker tracker = MakeActivityTracker();
+    if (hasContext)
+    {
+        const auto cdq = Dequantise(context->Ts());
+        for (size_t i = 0; i + lead < cdq.size(); ++i)
+        {
+            tracker.Update(cdq[i]);
+        }
+    }
+    out.activity.assign(n * kActivityDim, 0.0F);
+    for (size_t c = 0; c < dq.size(); ++c)
+    {
+        tracker.Update(dq[c]);
+        if (c >= lead)
+        {
+            Activity(tracker, &out.activity[(c - lead) * kActivityDim]);
+        }
+    }
+
     // Flow continuation labels.
     FlowCache cache(m_flowSlots);
     auto tupleOf = [](const EventTable& t, size_t i, const std::vector<int64_t>& hm) {
@@ -594,7 +649,7 @@ Encoding::ToJson() const
 {
     nlohmann::json j;
     j["format"] = "temponet-encoding";
-    j["version"] = 1;
+    j["version"] = 2;
     j["kind"] = m_kind == TraceKind::Packets ? "packets" : "flows";
     nlohmann::json fields = nlohmann::json::array();
     nlohmann::json vocabs = nlohmann::json::object();
@@ -617,6 +672,18 @@ Encoding::ToJson() const
     j["time_of_day"] = m_timeOfDay;
     j["day_of_week"] = m_dayOfWeek;
     j["flow_slots"] = m_flowSlots;
+    j["mean_gap"] = m_meanGap;
+    nlohmann::json activity = nlohmann::json::array();
+    for (size_t k = 0; k < kActivityDim; ++k)
+    {
+        activity.push_back({{"scale", kActivityScales[k]},
+                            {"active", m_activity[k].active},
+                            {"mean", m_activity[k].mean},
+                            {"std", m_activity[k].std},
+                            {"lo", m_activity[k].lo},
+                            {"hi", m_activity[k].hi}});
+    }
+    j["activity"] = std::move(activity);
     return j;
 }
 
@@ -630,9 +697,13 @@ Encoding::FromJson(const nlohmann::json& j)
         Fail(where, "'format' is not \"temponet-encoding\"");
     }
     const int64_t version = Int(j, "version", where);
-    if (version != 1)
+    if (version == 1)
     {
-        Fail(where, "unsupported version " + std::to_string(version) + " (expected 1)");
+        Fail(where, "version 1 is a model made before the activity features; train it anew");
+    }
+    if (version != 2)
+    {
+        Fail(where, "unsupported version " + std::to_string(version) + " (expected 2)");
     }
     Encoding e;
     const std::string kind = String(j, "kind", where);
@@ -783,6 +854,36 @@ Encoding::FromJson(const nlohmann::json& j)
         Fail(where, "'flow_slots' must be at most 4096");
     }
     e.m_flowSlots = static_cast<size_t>(slots);
+    e.m_meanGap = Double(j, "mean_gap", where);
+    if (!(e.m_meanGap > 0.0) || !std::isfinite(e.m_meanGap))
+    {
+        Fail(where, "'mean_gap' must be a positive number of seconds");
+    }
+    const auto& activity = Array(j, "activity", where);
+    if (activity.size() != kActivityDim)
+    {
+        Fail(where, "'activity' must have " + std::to_string(kActivityDim) + " scales");
+    }
+    for (size_t k = 0; k < kActivityDim; ++k)
+    {
+        const std::string at = where + ": activity " + std::to_string(k);
+        if (Double(activity[k], "scale", at) != kActivityScales[k])
+        {
+            Fail(at,
+                 "its 'scale' differs from this TempoNet's " + std::to_string(kActivityScales[k]) +
+                     " s");
+        }
+        ActivityScale& a = e.m_activity[k];
+        a.active = Bool(activity[k], "active", at);
+        a.mean = Double(activity[k], "mean", at);
+        a.std = Double(activity[k], "std", at);
+        a.lo = Double(activity[k], "lo", at);
+        a.hi = Double(activity[k], "hi", at);
+        if (!(a.std >= 0.05) || a.lo > a.hi)
+        {
+            Fail(at, "'std' must be at least 0.05 and 'lo' at most 'hi'");
+        }
+    }
     return e;
 }
 

@@ -6,6 +6,7 @@
 
 #include "temponet-event-table.h"
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -236,11 +237,54 @@ struct EncodingOptions
     size_t maxPool{4096};          //!< Values kept in a bucket's pool.
     size_t flowSlots{8};           //!< Recent flows a new event may continue.
     double timeOfDayMinDays{2.0};  //!< Span needed to use time-of-day features.
+    double activityMinScales{3.0}; //!< Span, in time scales, needed to use an activity feature.
     double dayOfWeekMinDays{14.0}; //!< Span needed to use day-of-week features.
 };
 
 /// Width of the calendar feature vector: sin and cos of the time of day, 7 weekday flags.
 constexpr size_t kCalendarDim = 9;
+
+/// Number of activity features: one per time scale of kActivityScales.
+constexpr size_t kActivityDim = 4;
+
+/// Time scales of the activity features, seconds.
+constexpr double kActivityScales[kActivityDim] = {10.0, 100.0, 1000.0, 10000.0};
+
+/**
+ * \ingroup temponet
+ * \brief The recent event rate of a history at several time scales: the
+ * model's memory of which regime the traffic is in, beyond its GRU window.
+ *
+ * For each scale tau, an exponentially decayed event count
+ * c = sum over past events i of exp(-(t - t_i) / tau), kept in O(1) per
+ * event, turned into a rate with the start-up bias removed:
+ * rate = c / (tau (1 - exp(-(E + g) / tau))), where E is the time since the
+ * history's first event and g the training data's mean gap (so a history of
+ * one event has the rate 1 / g). The same tracker runs over training data
+ * (Encoding::Encode) and over a sampler's own history, in the model's time.
+ */
+class ActivityTracker
+{
+  public:
+    /// \param meanGap g, the mean gap of the training data in seconds (> 0).
+    explicit ActivityTracker(double meanGap);
+
+    /// Forgets every event.
+    void Clear();
+
+    /// Records an event at time \p ts (seconds, not before the previous one).
+    void Update(double ts);
+
+    /// \return ln of the event rate (events/s) at scale \p k; 0 before any event.
+    double LogRate(size_t k) const;
+
+  private:
+    double m_meanGap;                           //!< g.
+    bool m_started{false};                      //!< Whether an event was recorded.
+    double m_first{0};                          //!< Time of the first event.
+    double m_last{0};                           //!< Time of the last event.
+    std::array<double, kActivityDim> m_count{}; //!< Decayed counts at m_last.
+};
 
 /**
  * \ingroup temponet
@@ -253,18 +297,21 @@ constexpr size_t kCalendarDim = 9;
  * Gaps are computed as (t[i] - t[i - 1]) + (o[i] - o[i - 1]) from the raw
  * times t and dequantisation offsets o (exact differences even where
  * absolute epoch times lose precision), floored at kMinGap. Where timeMask is
- * 0, gap and logGap are 0. calendar row i is Encoding::Calendar(ts[i]).
+ * 0, gap and logGap are 0. calendar row i is Encoding::Calendar(ts[i]);
+ * activity row i the activity features of the history up to and including
+ * event i (context events included).
  */
 struct EncodedTrace
 {
-    size_t n{0};                              //!< Events.
-    std::vector<MarkField> fields;            //!< Field order (the schema).
-    std::vector<double> ts;                   //!< Dequantised timestamps, seconds.
-    std::vector<double> gap;                  //!< Gaps in seconds (> 0 where timeMask).
-    std::vector<float> logGap;                //!< Standardised log gaps.
-    std::vector<uint8_t> timeMask;            //!< 1 where the gap is known.
-    std::vector<float> calendar;              //!< n x kCalendarDim, masked to active features.
-    std::vector<int32_t> flow;                //!< Continuation label (0 new, see FlowCache).
+    size_t n{0};                   //!< Events.
+    std::vector<MarkField> fields; //!< Field order (the schema).
+    std::vector<double> ts;        //!< Dequantised timestamps, seconds.
+    std::vector<double> gap;       //!< Gaps in seconds (> 0 where timeMask).
+    std::vector<float> logGap;     //!< Standardised log gaps.
+    std::vector<uint8_t> timeMask; //!< 1 where the gap is known.
+    std::vector<float> calendar;   //!< n x kCalendarDim, masked to active features.
+    std::vector<float> activity;   //!< n x kActivityDim, Encoding::Activity() after event i.
+    std::vector<int32_t> flow;     //!< Continuation label (0 new, see FlowCache).
     std::vector<std::vector<int32_t>> tokens; //!< Per field, n tokens.
     std::vector<std::vector<float>> logShare; //!< Per field, n log shares (LogShare()).
 };
@@ -381,14 +428,22 @@ class FlowCache
  *   (Monday first) when it is at least dayOfWeekMinDays; inactive parts are 0.
  * - Log-gap statistics: mean and population std of ln(gap) over the training
  *   gaps (event 1 on), std floored at kMinLogGapStd.
+ * - Activity (ActivityTracker): the feature of scale tau is active when the
+ *   training span is at least activityMinScales tau; it is the log rate
+ *   standardised by its mean and std over the training events (std floored
+ *   at 0.05), clamped to the range it took over the training events (a
+ *   generator never meets an activity level its data did not show);
+ *   inactive features are 0. The tracker's
+ *   mean gap is the training span over its gaps.
  * - Encode() throws std::invalid_argument when a table is not time-sorted, its
  *   kind differs from Kind(), or the context ends after the table starts. The
  *   context's last group of equal timestamps is dequantised together with the
  *   table, as in the whole trace; every context event updates the flow cache.
- * - JSON: {"format": "temponet-encoding", "version": 1, "kind", "fields",
+ * - JSON: {"format": "temponet-encoding", "version": 2, "kind", "fields",
  *   "hosts" (address text), "vocabularies" (by field name; "host" for src and
  *   dst), "resolution", "log_gap_mean", "log_gap_std", "time_of_day",
- *   "day_of_week", "flow_slots"}. Doubles are written with round-trip
+ *   "day_of_week", "flow_slots", "mean_gap", "activity" (per scale: "scale",
+ *   "active", "mean", "std", "lo", "hi")}. Doubles are written with round-trip
  *   precision, so a loaded encoding encodes exactly as the original.
  */
 class Encoding
@@ -469,6 +524,21 @@ class Encoding
     /// Writes the calendar features of time \p ts (UTC seconds) to \p out[kCalendarDim].
     void Calendar(double ts, float* out) const;
 
+    /// \return an activity tracker for this encoding's data.
+    ActivityTracker MakeActivityTracker() const
+    {
+        return ActivityTracker(m_meanGap);
+    }
+
+    /// Writes the standardised activity features of \p tracker to \p out[kActivityDim].
+    void Activity(const ActivityTracker& tracker, float* out) const;
+
+    /// \return whether the activity feature of scale \p k (kActivityScales) is in use.
+    bool ActivityActive(size_t k) const
+    {
+        return m_activity[k].active;
+    }
+
     /// \return K, the flow slots of the continuation mark.
     size_t FlowSlots() const
     {
@@ -490,17 +560,30 @@ class Encoding
     /// @}
 
   private:
-    TraceKind m_kind{TraceKind::Packets};            //!< Packets or flows.
-    std::vector<MarkField> m_fields;                 //!< Schema, chain order.
-    std::vector<Vocabulary> m_vocabs;                //!< Per field (src and dst: same content).
-    std::vector<IpAddr> m_hosts;                     //!< Training hosts.
-    double m_resolution{0};                          //!< Timestamp resolution, seconds.
-    double m_logGapMean{0};                          //!< Mean of ln(gap) on training data.
-    double m_logGapStd{1};                           //!< Std of ln(gap) on training data.
-    bool m_timeOfDay{false};                         //!< Time-of-day features active.
-    bool m_dayOfWeek{false};                         //!< Day-of-week features active.
-    size_t m_flowSlots{8};                           //!< K.
-    std::unordered_map<IpAddr, int64_t> m_hostIndex; //!< Address to host raw value.
+    TraceKind m_kind{TraceKind::Packets}; //!< Packets or flows.
+    std::vector<MarkField> m_fields;      //!< Schema, chain order.
+    std::vector<Vocabulary> m_vocabs;     //!< Per field (src and dst: same content).
+    std::vector<IpAddr> m_hosts;          //!< Training hosts.
+    double m_resolution{0};               //!< Timestamp resolution, seconds.
+    double m_logGapMean{0};               //!< Mean of ln(gap) on training data.
+    double m_logGapStd{1};                //!< Std of ln(gap) on training data.
+    bool m_timeOfDay{false};              //!< Time-of-day features active.
+    bool m_dayOfWeek{false};              //!< Day-of-week features active.
+    size_t m_flowSlots{8};                //!< K.
+    double m_meanGap{1};                  //!< Mean training gap, seconds.
+
+    /// Standardisation of one activity feature.
+    struct ActivityScale
+    {
+        bool active{false}; //!< The training span covers the scale.
+        double mean{0};     //!< Mean of the log rate over training events.
+        double std{1};      //!< Its std (floored).
+        double lo{-5};      //!< Smallest standardised value in training.
+        double hi{5};       //!< Largest standardised value in training.
+    };
+
+    std::array<ActivityScale, kActivityDim> m_activity; //!< Per scale.
+    std::unordered_map<IpAddr, int64_t> m_hostIndex;    //!< Address to host raw value.
 
     /// Rebuilds m_hostIndex from m_hosts (throws std::runtime_error on duplicates).
     void IndexHosts();

@@ -366,5 +366,47 @@ Generate(Sampler& sampler, const GenerateOptions& options)
     return r;
 }
 
+size_t
+EtaTruncate(std::vector<double>& p, double eta)
+{
+    if (!(eta > 0.0))
+    {
+        return 0;
+    }
+    double total = 0.0;
+    size_t best = 0;
+    for (size_t k = 0; k < p.size(); ++k)
+    {
+        total += p[k];
+        if (p[k] > p[best])
+        {
+            best = k;
+        }
+    }
+    if (!(total > 0.0))
+    {
+        return 0;
+    }
+    double entropy = 0.0;
+    for (double x : p)
+    {
+        if (x > 0.0)
+        {
+            entropy -= (x / total) * std::log(x / total);
+        }
+    }
+    const double cut = std::min(eta, std::sqrt(eta) * std::exp(-entropy)) * total;
+    size_t removed = 0;
+    for (size_t k = 0; k < p.size(); ++k)
+    {
+        if (k != best && p[k] > 0.0 && p[k] < cut)
+        {
+            p[k] = 0.0;
+            ++removed;
+        }
+    }
+    return removed;
+}
+
 } // namespace temponet
 } // namespace ns3

@@ -111,6 +111,21 @@ class TcpFlowRepair
 };
 
 /**
+ * Eta truncation of a categorical distribution (Hewitt, Manning and Liang,
+ * "Truncation Sampling as Language Model Desmoothing", 2022): the outcomes
+ * whose probability is below eta' = min(eta, sqrt(eta) exp(-H)), H the
+ * entropy of \p p in nats, are set to 0; the most likely outcome is always
+ * kept. A trained model gives every outcome some probability in every
+ * context; drawn thousands of times in a row, those never-observed outcomes
+ * happen and a free-running generator leaves the regime it is in. A peaked
+ * distribution loses its tail below eta; a broad one (high H) keeps all.
+ * \param p unnormalised non-negative weights, changed in place (not renormalised).
+ * \param eta the truncation level in [0, 1); 0 keeps everything.
+ * \return the number of outcomes set to 0.
+ */
+size_t EtaTruncate(std::vector<double>& p, double eta);
+
+/**
  * \ingroup temponet
  * \brief A generator of events, one at a time: TempoNet (TorchSampler) or a
  * baseline (PoissonMarginalSampler, ReplaySampler), interchangeable so that

@@ -32,6 +32,14 @@ HasPorts(int64_t proto)
     return proto == 6 || proto == 17 || proto == 132;
 }
 
+/// \return whether \p f is a numeric field (log-binned values, not identities).
+bool
+IsNumeric(MarkField f)
+{
+    return f == MarkField::Size || f == MarkField::Duration || f == MarkField::Packets ||
+           f == MarkField::Bytes;
+}
+
 /// \return index drawn from unnormalised weights \p w with \p u in [0, 1).
 size_t
 DrawIndex(const std::vector<double>& w, double u)
@@ -77,7 +85,8 @@ struct TorchSampler::State
         : model(m),
           impl(m.GetImpl()),
           enc(impl.encoding),
-          cache(enc.FlowSlots())
+          cache(enc.FlowSlots()),
+          activity(enc.MakeActivityTracker())
     {
         uniform = CreateObject<UniformRandomVariable>();
         normal = CreateObject<NormalRandomVariable>();
@@ -95,13 +104,15 @@ struct TorchSampler::State
     TempoNetModel::Impl& impl;
     const Encoding& enc;
     FlowCache cache;
-    torch::Tensor state; //!< GRU state (layers, 1, hidden), undefined when empty.
-    torch::Tensor out;   //!< Last GRU output (1, 1, hidden).
-    bool hasPrev{false}; //!< Whether an event was fed (its time known).
+    ActivityTracker activity; //!< Recent rates of the history, in model time.
+    torch::Tensor state;      //!< GRU state (layers, 1, hidden), undefined when empty.
+    torch::Tensor out;        //!< Last GRU output (1, 1, hidden).
+    bool hasPrev{false};      //!< Whether an event was fed (its time known).
     double prevModelTs{0};
     std::vector<IpAddr> hosts;                     //!< Encoding hosts, then primed-only hosts.
     std::unordered_map<IpAddr, int64_t> hostIndex; //!< Address to raw host value.
     int fieldIndex[16] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+    double eta{TorchSampler::kDefaultEta};
     Ptr<UniformRandomVariable> uniform;
     Ptr<NormalRandomVariable> normal;
 
@@ -136,6 +147,7 @@ struct TorchSampler::State
         out = torch::zeros({1, 1, impl.config.sizes.hidden});
         hasPrev = false;
         cache.Clear();
+        activity.Clear();
         ResetHosts();
     }
 
@@ -173,6 +185,9 @@ struct TorchSampler::State
         in.logGap = torch::full({1, 1}, logGap, torch::kFloat32);
         in.calendar = torch::zeros({1, 1, static_cast<int64_t>(kCalendarDim)}, torch::kFloat32);
         enc.Calendar(calTs, in.calendar.data_ptr<float>());
+        activity.Update(modelTs);
+        in.activity = torch::empty({1, 1, static_cast<int64_t>(kActivityDim)}, torch::kFloat32);
+        enc.Activity(activity, in.activity.data_ptr<float>());
         const FlowCache::Tuple t = TupleOf(raw, fieldIndex);
         in.flow = torch::full({1, 1}, static_cast<int64_t>(cache.LabelOf(t)), torch::kInt64);
         cache.Update(t);
@@ -201,6 +216,23 @@ TorchSampler::TorchSampler(const TempoNetModel& model)
 }
 
 TorchSampler::~TorchSampler() = default;
+
+void
+TorchSampler::SetEta(double eta)
+{
+    if (!(eta >= 0.0 && eta < 1.0))
+    {
+        throw std::invalid_argument("the eta truncation level must lie in [0, 1), not " +
+                                    std::to_string(eta));
+    }
+    m_state->eta = eta;
+}
+
+double
+TorchSampler::Eta() const
+{
+    return m_state->eta;
+}
 
 int64_t
 TorchSampler::AssignStreams(int64_t stream)
@@ -276,6 +308,24 @@ TorchSampler::DoNext(double now, double rateScale)
         return std::vector<double>(d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
     };
     mix.logWeights = toVec(logW);
+    if (s.eta > 0.0)
+    {
+        std::vector<double> w(mix.logWeights.size());
+        double total = 0.0;
+        for (size_t k = 0; k < w.size(); ++k)
+        {
+            w[k] = std::exp(mix.logWeights[k]);
+        }
+        EtaTruncate(w, s.eta);
+        for (double x : w)
+        {
+            total += x;
+        }
+        for (size_t k = 0; k < w.size(); ++k)
+        {
+            mix.logWeights[k] = w[k] > 0.0 ? std::log(w[k] / total) : -HUGE_VAL;
+        }
+    }
     mix.means = toVec(mu);
     mix.logScales = toVec(logS);
     mix.logGapMean = enc.LogGapMean();
@@ -289,6 +339,7 @@ TorchSampler::DoNext(double now, double rateScale)
 
     // 2. The continuation mark, over the filled slots only.
     std::vector<double> pFlow = Softmax(s.impl.net->FlowLogits(s.out, yT));
+    EtaTruncate(pFlow, s.eta);
     for (size_t l = 0; l < pFlow.size(); ++l)
     {
         if (!s.cache.IsValid(static_cast<int32_t>(l)))
@@ -338,6 +389,10 @@ TorchSampler::DoNext(double now, double rateScale)
         else
         {
             std::vector<double> p = Softmax(s.impl.net->FieldLogits(j, s.out, yT, flowT, tokens));
+            if (!IsNumeric(f))
+            {
+                EtaTruncate(p, s.eta);
+            }
             // Tokens never seen in training (e.g. an empty bucket) are not drawn;
             // ports and flags are constrained to the protocol.
             const bool portField = f == MarkField::SrcPort || f == MarkField::DstPort;

@@ -31,7 +31,9 @@ namespace temponet
  * only it (masked and renormalised). Bucket tokens (rare hosts, port ranges,
  * numeric bins) are resolved with Vocabulary::Draw, i.e. from the model's
  * stored pools of training values. Calendar features are those of the
- * event's output (UTC) time.
+ * event's output (UTC) time; activity features those of the model's own
+ * history, in model time. Before each draw the distribution is eta-truncated
+ * (SetEta(); numeric fields excepted); masks are applied after it.
  *
  * Randomness: a UniformRandomVariable (mixture component, labels, tokens,
  * pool draws) and a NormalRandomVariable (the log gap): AssignStreams uses 2.
@@ -42,6 +44,21 @@ class TorchSampler : public Sampler
     /// \param model the model; must outlive the sampler.
     explicit TorchSampler(const TempoNetModel& model);
     ~TorchSampler() override;
+
+    /**
+     * Sets the eta truncation (EtaTruncate()) applied to the mixture weights,
+     * the continuation mark and every identity field (hosts, protocol, ports,
+     * flags, TTL; not the numeric fields: size, duration, packets, bytes)
+     * before drawing; 0 switches it off.
+     * Default kDefaultEta.
+     */
+    void SetEta(double eta);
+
+    /// \return the eta truncation level.
+    double Eta() const;
+
+    /// The default eta truncation level (see doc/temponet.rst, Generation).
+    static constexpr double kDefaultEta = 0.02;
 
     int64_t AssignStreams(int64_t stream) override;
     TraceKind Kind() const override;

@@ -61,11 +61,19 @@ LogNormMix::Mean() const
 double
 LogNormMix::Sample(double u, double z) const
 {
+    // The component: the first whose cumulative weight exceeds u, or the last
+    // with a positive weight (rounding can leave u above the total).
     size_t k = 0;
     double acc = 0.0;
-    for (; k + 1 < means.size(); ++k)
+    for (size_t c = 0; c < means.size(); ++c)
     {
-        acc += std::exp(logWeights[k]);
+        const double w = std::exp(logWeights[c]);
+        if (w <= 0.0)
+        {
+            continue;
+        }
+        k = c;
+        acc += w;
         if (u < acc)
         {
             break;

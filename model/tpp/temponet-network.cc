@@ -16,7 +16,7 @@ namespace
 
 /// Bounds of the mixture log-scales, in standardised log-gap units.
 constexpr double kMinLogScale = -6.0;
-constexpr double kMaxLogScale = 3.0;
+constexpr double kMaxLogScale = 1.0;
 
 int64_t
 GetInt(const nlohmann::json& j, const char* key, int64_t lo, int64_t hi)
@@ -118,7 +118,8 @@ TempoNetNetworkImpl::TempoNetNetworkImpl(const NetworkConfig& config)
 {
     const size_t fields = config.vocabSizes.size();
     int64_t hostVocab = 1;
-    int64_t eventWidth = 1 + static_cast<int64_t>(kCalendarDim) + config.sizes.flowEmbed;
+    int64_t eventWidth =
+        1 + static_cast<int64_t>(kCalendarDim + kActivityDim) + config.sizes.flowEmbed;
     for (size_t j = 0; j < fields; ++j)
     {
         if (config.isHost[j])
@@ -176,6 +177,7 @@ TempoNetNetworkImpl::Encode(const EventBatch& in, const torch::Tensor& h0)
 {
     std::vector<torch::Tensor> parts{in.logGap.unsqueeze(-1),
                                      in.calendar,
+                                     in.activity,
                                      m_flowEmbed->forward(in.flow)};
     for (size_t j = 0; j < m_fieldHeads.size(); ++j)
     {
@@ -243,11 +245,13 @@ MakeBatch(const EncodedTrace& seq, const std::vector<size_t>& starts, size_t len
     const int64_t t = static_cast<int64_t>(len);
     const int64_t f = static_cast<int64_t>(seq.fields.size());
     const int64_t c = static_cast<int64_t>(kCalendarDim);
+    const int64_t a = static_cast<int64_t>(kActivityDim);
     auto fopt = torch::TensorOptions().dtype(torch::kFloat32);
     auto lopt = torch::TensorOptions().dtype(torch::kInt64);
     EventBatch out;
     out.logGap = torch::empty({b, t}, fopt);
     out.calendar = torch::empty({b, t, c}, fopt);
+    out.activity = torch::empty({b, t, a}, fopt);
     out.flow = torch::empty({b, t}, lopt);
     out.tokens = torch::empty({b, t, f}, lopt);
     out.lnGap = torch::empty({b, t}, fopt);
@@ -255,6 +259,7 @@ MakeBatch(const EncodedTrace& seq, const std::vector<size_t>& starts, size_t len
     out.logShare = torch::empty({b, t, f}, fopt);
     float* logGap = out.logGap.data_ptr<float>();
     float* cal = out.calendar.data_ptr<float>();
+    float* act = out.activity.data_ptr<float>();
     int64_t* flow = out.flow.data_ptr<int64_t>();
     int64_t* tokens = out.tokens.data_ptr<int64_t>();
     float* lnGap = out.lnGap.data_ptr<float>();
@@ -278,6 +283,10 @@ MakeBatch(const EncodedTrace& seq, const std::vector<size_t>& starts, size_t len
             for (int64_t d = 0; d < c; ++d)
             {
                 cal[o * c + d] = seq.calendar[i * kCalendarDim + static_cast<size_t>(d)];
+            }
+            for (int64_t d = 0; d < a; ++d)
+            {
+                act[o * a + d] = seq.activity[i * kActivityDim + static_cast<size_t>(d)];
             }
             for (int64_t j = 0; j < f; ++j)
             {

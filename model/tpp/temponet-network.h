@@ -47,6 +47,7 @@ struct EventBatch
 {
     torch::Tensor logGap;   //!< (B, T) float: standardised log gap of each event.
     torch::Tensor calendar; //!< (B, T, kCalendarDim) float.
+    torch::Tensor activity; //!< (B, T, kActivityDim) float: recent rates after each event.
     torch::Tensor flow;     //!< (B, T) int64: continuation label.
     torch::Tensor tokens;   //!< (B, T, F) int64: token per field.
     // Targets, used when these events are the ones being predicted:

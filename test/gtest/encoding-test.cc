@@ -94,6 +94,7 @@ ExpectSame(const EncodedTrace& a, const EncodedTrace& b)
     EXPECT_EQ(a.logGap, b.logGap);
     EXPECT_EQ(a.timeMask, b.timeMask);
     EXPECT_EQ(a.calendar, b.calendar);
+    EXPECT_EQ(a.activity, b.activity);
     EXPECT_EQ(a.flow, b.flow);
     EXPECT_EQ(a.tokens, b.tokens);
     EXPECT_EQ(a.logShare, b.logShare);
@@ -573,6 +574,84 @@ TEST(Encoding, CalendarActivationBySpan)
     EXPECT_EQ(e.calendar[2 + 3], 1.0F); // Thursday
 }
 
+TEST(ActivityTracker, RatesAtEveryScaleWithoutStartUpBias)
+{
+    // Events every 2 s: every scale reads 0.5 events/s from the first event on
+    // (the start-up correction), within the discreteness of the count.
+    ActivityTracker a(2.0);
+    EXPECT_EQ(a.LogRate(0), 0.0);
+    for (int i = 0; i < 20000; ++i)
+    {
+        a.Update(2.0 * i);
+        if (i == 0 || i == 10 || i == 19999)
+        {
+            for (size_t k = 0; k < kActivityDim; ++k)
+            {
+                EXPECT_NEAR(a.LogRate(k), std::log(0.5), 0.25) << "event " << i << " scale " << k;
+            }
+        }
+    }
+    // Ten times the rate for 50 s: the 10 s scale follows within a few scales,
+    // the 10000 s scale hardly moves.
+    const double t0 = 2.0 * 19999;
+    for (int i = 1; i <= 250; ++i)
+    {
+        a.Update(t0 + 0.2 * i);
+    }
+    EXPECT_NEAR(a.LogRate(0), std::log(5.0), 0.1);
+    EXPECT_LT(a.LogRate(3), std::log(0.5) + 0.1);
+    // Silence: the short scale decays first.
+    a.Update(t0 + 50.0 + 100.0);
+    EXPECT_LT(a.LogRate(0), a.LogRate(1));
+    a.Clear();
+    EXPECT_EQ(a.LogRate(2), 0.0);
+    EXPECT_THROW(ActivityTracker(0.0), std::invalid_argument);
+}
+
+TEST(Encoding, ActivityFeaturesOnlyForCoveredScalesAndWithinTheTrainingRange)
+{
+    // 2 h of one event every 10 s, then 10 min of one every second.
+    EventTable t(TraceKind::Packets);
+    double ts = 1.0e9;
+    for (int i = 0; i < 720; ++i)
+    {
+        t.Append(Packet(ts += 10.0, 1, 2, 17, 1000, 53, 60, -1));
+    }
+    for (int i = 0; i < 600; ++i)
+    {
+        t.Append(Packet(ts += 1.0, 1, 2, 17, 1000, 53, 60, -1));
+    }
+    const auto enc = Encoding::Fit(t);
+    // Span 7800 s: scales 10, 100 and 1000 s are covered three times, 10000 s is not.
+    EXPECT_TRUE(enc.ActivityActive(0));
+    EXPECT_TRUE(enc.ActivityActive(2));
+    EXPECT_FALSE(enc.ActivityActive(3));
+    const auto e = enc.Encode(t);
+    const size_t quiet = 700 * kActivityDim;
+    const size_t busy = (t.Size() - 1) * kActivityDim;
+    EXPECT_LT(e.activity[quiet + 0], e.activity[busy + 0] - 1.0);
+    EXPECT_LT(e.activity[quiet + 1], e.activity[busy + 1] - 1.0);
+    EXPECT_EQ(e.activity[quiet + 3], 0.0F);
+    // A far busier history reads as the busiest level the training data had.
+    EventTable burst(TraceKind::Packets);
+    for (int i = 0; i < 2000; ++i)
+    {
+        burst.Append(Packet(2.0e9 + 0.001 * i, 1, 2, 17, 1000, 53, 60, -1));
+    }
+    const auto b = enc.Encode(burst);
+    float busiest = -1e9F;
+    for (size_t i = 0; i < e.n; ++i)
+    {
+        busiest = std::max(busiest, e.activity[i * kActivityDim]);
+    }
+    EXPECT_EQ(b.activity[(b.n - 1) * kActivityDim], busiest);
+    EncodingOptions off;
+    off.activityMinScales = HUGE_VAL;
+    const auto none = Encoding::Fit(t, off).Encode(t);
+    EXPECT_TRUE(
+        std::all_of(none.activity.begin(), none.activity.end(), [](float x) { return x == 0.0F; }));
+}
+
 TEST(Encoding, ContextMatchesWholeTrace)
 {
     auto t = SyntheticPackets(3000, 4);
@@ -595,6 +674,11 @@ TEST(Encoding, ContextMatchesWholeTrace)
         ASSERT_EQ(part.ts[i], whole.ts[w]) << i;
         ASSERT_EQ(part.gap[i], whole.gap[w]) << i;
         ASSERT_EQ(part.flow[i], whole.flow[w]) << i;
+        for (size_t k = 0; k < kActivityDim; ++k)
+        {
+            ASSERT_EQ(part.activity[i * kActivityDim + k], whole.activity[w * kActivityDim + k])
+                << i;
+        }
         for (size_t f = 0; f < part.fields.size(); ++f)
         {
             ASSERT_EQ(part.tokens[f][i], whole.tokens[f][w]);
@@ -671,7 +755,14 @@ TEST(Encoding, FromJsonRejectsCorruptInput)
     using J = nlohmann::json;
     bad([](J& j) { j = J::array(); }, "expected a JSON object");
     bad([](J& j) { j["format"] = "x"; }, "'format'");
-    bad([](J& j) { j["version"] = 2; }, "unsupported version 2");
+    bad([](J& j) { j["version"] = 3; }, "unsupported version 3");
+    bad([](J& j) { j["version"] = 1; }, "made before the activity features; train it anew");
+    bad([](J& j) { j.erase("activity"); }, "missing key 'activity'");
+    bad([](J& j) { j["activity"].erase(3); }, "'activity' must have 4 scales");
+    bad([](J& j) { j["activity"][1]["scale"] = 60.0; }, "activity 1: its 'scale' differs");
+    bad([](J& j) { j["activity"][0]["std"] = 0.0; }, "'std' must be at least 0.05");
+    bad([](J& j) { j["activity"][0]["lo"] = 9.0; }, "'lo' at most 'hi'");
+    bad([](J& j) { j["mean_gap"] = 0.0; }, "'mean_gap' must be a positive");
     bad([](J& j) { j["version"] = "1"; }, "'version' must be an integer");
     bad([](J& j) { j["kind"] = "frames"; }, "'kind'");
     bad([](J& j) { j.erase("hosts"); }, "missing key 'hosts'");
