@@ -60,7 +60,7 @@ TempoNetGenerator::GetTypeId()
                           MakeDoubleAccessor(&TempoNetGenerator::m_rateScale),
                           MakeDoubleChecker<double>(1e-9))
             .AddAttribute("Eta",
-                          "Eta truncation of every distribution the model draws from, in "
+                          "Eta truncation of the distributions the model draws from, in "
                           "[0, 1) (0: none); see TorchSampler::SetEta.",
                           DoubleValue(temponet::TorchSampler::kDefaultEta),
                           MakeDoubleAccessor(&TempoNetGenerator::m_eta),

@@ -84,7 +84,7 @@ RunGenerate(int argc, const char* const* argv)
         ("rate-scale", po::value<double>()->default_value(1.0),
          "multiply the event rate (the marks' distribution is kept)")
         ("eta", po::value<double>()->default_value(TorchSampler::kDefaultEta),
-         "model: eta truncation of every drawn distribution, in [0, 1) (0: none)")
+         "model: eta truncation of the drawn distributions, in [0, 1) (0: none)")
         ("seed", po::value<uint32_t>()->default_value(1), "ns-3 RngSeed (> 0)")
         ("run", po::value<uint64_t>()->default_value(1), "ns-3 RngRun")
         ("prime", po::value<std::string>(), "warm the history with the tail of this real trace")

@@ -32,8 +32,8 @@ namespace temponet
  * numeric bins) are resolved with Vocabulary::Draw, i.e. from the model's
  * stored pools of training values. Calendar features are those of the
  * event's output (UTC) time; activity features those of the model's own
- * history, in model time. Before each draw the distribution is eta-truncated
- * (SetEta(); numeric fields excepted); masks are applied after it.
+ * history, in model time. Most draws are eta-truncated first (SetEta());
+ * masks are applied after it.
  *
  * Randomness: a UniformRandomVariable (mixture component, labels, tokens,
  * pool draws) and a NormalRandomVariable (the log gap): AssignStreams uses 2.
@@ -46,11 +46,11 @@ class TorchSampler : public Sampler
     ~TorchSampler() override;
 
     /**
-     * Sets the eta truncation (EtaTruncate()) applied to the mixture weights,
-     * the continuation mark and every identity field (hosts, protocol, ports,
-     * flags, TTL; not the numeric fields: size, duration, packets, bytes)
-     * before drawing; 0 switches it off.
-     * Default kDefaultEta.
+     * Sets the eta truncation (EtaTruncate()) applied before the draws of
+     * the gap's mixture component, the continuation mark and the source
+     * host, protocol, ports, TCP flags and TTL; 0 switches it off. The
+     * destination host and the numeric fields (size, duration, packets,
+     * bytes) keep the full learned conditional. Default kDefaultEta.
      */
     void SetEta(double eta);
 
