@@ -61,10 +61,11 @@ TempoNetGenerator::GetTypeId()
                           MakeDoubleChecker<double>(1e-9))
             .AddAttribute("Eta",
                           "Eta truncation of the distributions the model draws from, in "
-                          "[0, 1) (0: none); see TorchSampler::SetEta.",
-                          DoubleValue(temponet::TorchSampler::kDefaultEta),
+                          "[0, 1) (0: none); negative (default -1): the level the model "
+                          "was trained with (TorchSampler::ModelEta).",
+                          DoubleValue(-1.0),
                           MakeDoubleAccessor(&TempoNetGenerator::m_eta),
-                          MakeDoubleChecker<double>(0.0, 0.999999))
+                          MakeDoubleChecker<double>(-1.0, 0.999999))
             .AddAttribute("MaxEvents",
                           "Most events sampled (0: no limit).",
                           UintegerValue(0),
@@ -231,7 +232,8 @@ TempoNetGenerator::Start()
         m_calendarStart = p["data_end_ts"].get<double>();
     }
     sampler.SetRateScale(m_rateScale);
-    if (auto* torch = dynamic_cast<temponet::TorchSampler*>(&sampler))
+    auto* torch = dynamic_cast<temponet::TorchSampler*>(&sampler);
+    if (torch != nullptr && m_eta >= 0.0)
     {
         torch->SetEta(m_eta);
     }

@@ -163,7 +163,7 @@ class TempoNetGenerator : public Object
     std::string m_modelFile;                                //!< Model file (attribute).
     std::string m_startTime;                                //!< Calendar start (attribute).
     double m_rateScale{1};                                  //!< Rate scale (attribute).
-    double m_eta{0};                                        //!< Eta truncation (attribute).
+    double m_eta{-1};                                       //!< Eta truncation (attribute).
     uint64_t m_maxEvents{0};                                //!< Most events (attribute).
     Time m_stopTime;                                        //!< Stop time (attribute).
     std::shared_ptr<const temponet::TempoNetModel> m_model; //!< The model.

@@ -83,8 +83,9 @@ RunGenerate(int argc, const char* const* argv)
          "training data (of the --prime trace when given)")
         ("rate-scale", po::value<double>()->default_value(1.0),
          "multiply the event rate (the marks' distribution is kept)")
-        ("eta", po::value<double>()->default_value(TorchSampler::kDefaultEta),
-         "model: eta truncation of the drawn distributions, in [0, 1) (0: none)")
+        ("eta", po::value<double>(),
+         "model: eta truncation of the drawn distributions, in [0, 1) (0: none; "
+         "default: the level the model was trained with, see info)")
         ("seed", po::value<uint32_t>()->default_value(1), "ns-3 RngSeed (> 0)")
         ("run", po::value<uint64_t>()->default_value(1), "ns-3 RngRun")
         ("prime", po::value<std::string>(), "warm the history with the tail of this real trace")
@@ -165,12 +166,15 @@ RunGenerate(int argc, const char* const* argv)
     {
         model = std::make_unique<TempoNetModel>(TempoNetModel::Load(vm["model"].as<std::string>()));
         auto torch = std::make_unique<TorchSampler>(*model);
-        const double eta = vm["eta"].as<double>();
-        if (!(eta >= 0.0 && eta < 1.0))
+        if (vm.count("eta"))
         {
-            throw UsageError("--eta must lie in [0, 1)");
+            const double eta = vm["eta"].as<double>();
+            if (!(eta >= 0.0 && eta < 1.0))
+            {
+                throw UsageError("--eta must lie in [0, 1)");
+            }
+            torch->SetEta(eta);
         }
-        torch->SetEta(eta);
         sampler = std::move(torch);
     }
     else

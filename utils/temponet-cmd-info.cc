@@ -3,6 +3,7 @@
  */
 #include "temponet-cli.h"
 #include "temponet-model.h"
+#include "temponet-torch-sampler.h"
 
 #include <cstdio>
 #include <iostream>
@@ -65,6 +66,7 @@ RunInfo(int argc, const char* const* argv)
         }
     }
     j["flow_slots"] = enc.FlowSlots();
+    j["sampling_eta"] = TorchSampler::ModelEta(model);
     const ModelSizes& s = model.Sizes();
     j["network"] = {{"hidden", s.hidden},
                     {"layers", s.layers},
@@ -99,6 +101,10 @@ RunInfo(int argc, const char* const* argv)
         std::printf(" %g s", tau.get<double>());
     }
     std::printf("\n");
+    std::printf("sampling    eta %g (%s)\n",
+                j["sampling_eta"].get<double>(),
+                model.Meta().contains("sampling") ? "chosen by the free-running check"
+                                                  : "the default: the model file names none");
     std::printf("network     GRU %lld x %lld, %lld-component log-normal mixture, %zu weights\n",
                 static_cast<long long>(s.layers),
                 static_cast<long long>(s.hidden),

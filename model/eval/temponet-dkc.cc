@@ -15,7 +15,6 @@ constexpr int kTcp = 6;
 constexpr int kUdp = 17;
 constexpr int kIcmp = 1;
 constexpr int kIcmpV6 = 58;
-constexpr int kMaxIpTotalLength = 65535;
 constexpr int kFin = 0x01;
 constexpr int kSyn = 0x02;
 constexpr int kRst = 0x04;
@@ -47,22 +46,6 @@ HasPorts(int proto)
 {
     return proto == kTcp || proto == kUdp || proto == 33 /* DCCP */ || proto == 132 /* SCTP */ ||
            proto == 136 /* UDP-Lite */;
-}
-
-/// \return the smallest IP packet of \p proto: IP header plus transport header.
-int
-MinimumHeader(int proto, bool v6)
-{
-    int transport = 0;
-    if (proto == kTcp)
-    {
-        transport = 20;
-    }
-    else if (proto == kUdp || proto == kIcmp || proto == kIcmpV6 || proto == 136)
-    {
-        transport = 8;
-    }
-    return (v6 ? 40 : 20) + transport;
 }
 
 /// \return true for a multicast or limited-broadcast address.
@@ -141,7 +124,7 @@ CheckDomainKnowledge(const EventTable& t)
         broken[kImpossibleFlags] =
             packets && flags >= 0 && (flags & kSyn) != 0 && (flags & (kFin | kRst)) != 0;
         broken[kTtlRange] = ttl < -1 || ttl > 255;
-        const int minimum = MinimumHeader(proto, v6);
+        const int minimum = MinimumIpPacket(proto, v6);
         if (packets)
         {
             const int size = t.PacketSize()[i];

@@ -3,6 +3,7 @@
  */
 #include "temponet-torch-sampler.h"
 
+#include "temponet-generate.h"
 #include "temponet-lognormmix.h"
 #include "temponet-model-impl.h"
 
@@ -44,6 +45,59 @@ Truncated(MarkField f)
 {
     return f == MarkField::Src || f == MarkField::Proto || f == MarkField::DstPort ||
            f == MarkField::SrcPort || f == MarkField::TcpFlags || f == MarkField::Ttl;
+}
+
+/// \return whether token \p t can stand for a value in [lo, hi].
+bool
+CanHold(const Vocabulary::Token& t, int64_t lo, int64_t hi)
+{
+    switch (t.kind)
+    {
+    case Vocabulary::Kind::NotApplicable:
+        return true;
+    case Vocabulary::Kind::Exact:
+        return t.value >= lo && t.value <= hi;
+    default:
+        if (t.poolValues.empty())
+        {
+            return t.lo <= hi && t.hi > lo;
+        }
+        const auto it = std::lower_bound(t.poolValues.begin(), t.poolValues.end(), lo);
+        return it != t.poolValues.end() && *it <= hi;
+    }
+}
+
+/**
+ * \return a value of bucket \p t in [lo, hi] (CanHold() must be true): a pool
+ * value of that range drawn by its count, or for an empty pool the bucket's
+ * first value there.
+ */
+int64_t
+DrawWithin(const Vocabulary::Token& t, int64_t lo, int64_t hi, double u)
+{
+    if (t.poolValues.empty())
+    {
+        return std::max(t.lo, lo);
+    }
+    const size_t a = static_cast<size_t>(
+        std::lower_bound(t.poolValues.begin(), t.poolValues.end(), lo) - t.poolValues.begin());
+    const size_t b = static_cast<size_t>(
+        std::upper_bound(t.poolValues.begin(), t.poolValues.end(), hi) - t.poolValues.begin());
+    double total = 0.0;
+    for (size_t i = a; i < b; ++i)
+    {
+        total += static_cast<double>(t.poolCounts[i]);
+    }
+    double acc = 0.0;
+    for (size_t i = a; i < b; ++i)
+    {
+        acc += static_cast<double>(t.poolCounts[i]);
+        if (u * total < acc)
+        {
+            return t.poolValues[i];
+        }
+    }
+    return t.poolValues[b - 1];
 }
 
 /// \return index drawn from unnormalised weights \p w with \p u in [0, 1).
@@ -215,10 +269,62 @@ TorchSampler::TorchSampler(const TempoNetModel& model)
     : m_state(std::make_unique<State>(model))
 {
     m_state->Reset();
+    m_state->eta = ModelEta(model);
     if (model.GetEncoding().Kind() == TraceKind::Flows)
     {
         SetTcpRepair(false);
     }
+}
+
+double
+TorchSampler::ModelEta(const TempoNetModel& model)
+{
+    const nlohmann::json& meta = model.Meta();
+    const auto it = meta.find("sampling");
+    if (it == meta.end())
+    {
+        return kDefaultEta;
+    }
+    if (!it->is_object() || !it->contains("eta") || !(*it)["eta"].is_number() ||
+        !((*it)["eta"].get<double>() >= 0.0 && (*it)["eta"].get<double>() < 1.0))
+    {
+        throw std::invalid_argument(
+            "the model's 'sampling' metadata needs an 'eta' number in [0, 1)");
+    }
+    return (*it)["eta"].get<double>();
+}
+
+EtaChoice
+ChooseEta(TempoNetModel& model,
+          const EventTable& input,
+          size_t cut,
+          size_t primeEvents,
+          const std::vector<double>& candidates)
+{
+    if (candidates.empty())
+    {
+        throw std::invalid_argument("ChooseEta: no candidate eta level");
+    }
+    EtaChoice choice;
+    double best = HUGE_VAL;
+    for (double eta : candidates)
+    {
+        TorchSampler sampler(model);
+        sampler.SetEta(eta);
+        sampler.AssignStreams(0);
+        const FreeRunReport r = CheckFreeRunning(sampler, input, cut, primeEvents);
+        choice.tried.emplace_back(eta, r);
+        const double score = r.rateLogRatio + r.hostPairJsd;
+        if (score < best || (score == best && eta < choice.eta))
+        {
+            best = score;
+            choice.eta = eta;
+            choice.report = r;
+        }
+    }
+    model.Meta()["sampling"] = {{"eta", choice.eta},
+                                {"chosen_by", "free-running check over the validation window"}};
+    return choice;
 }
 
 TorchSampler::~TorchSampler() = default;
@@ -366,6 +472,8 @@ TorchSampler::DoNext(double now, double rateScale)
     int64_t* tok = tokens.data_ptr<int64_t>();
     std::vector<int64_t> raw(fields.size(), kNotApplicable);
     int64_t proto = -1;
+    int64_t packets = kNotApplicable;
+    bool v6 = false;
     for (size_t j = 0; j < fields.size(); ++j)
     {
         const MarkField f = fields[j];
@@ -405,22 +513,45 @@ TorchSampler::DoNext(double now, double rateScale)
             const bool flagField = f == MarkField::TcpFlags;
             const bool constrain = (portField || flagField) && v.HasNotApplicable();
             const bool applicable = portField ? HasPorts(proto) : proto == 6;
+            // A flow's bytes lie within its packets times the smallest and
+            // the largest IP packet (the DKC rule bytes_range).
+            const bool bytesField = f == MarkField::Bytes && packets >= 1;
+            const int64_t bytesLo = bytesField ? packets * MinimumIpPacket(int(proto), v6) : 0;
+            const int64_t bytesHi = bytesField ? packets * kMaxIpTotalLength : 0;
             std::vector<double> q = p;
             double sum = 0.0;
             for (size_t k = 0; k < q.size(); ++k)
             {
-                if (v.At(k).count == 0 || (constrain && (k == 0) == applicable))
+                if (v.At(k).count == 0 || (constrain && (k == 0) == applicable) ||
+                    (bytesField && !CanHold(v.At(k), bytesLo, bytesHi)))
                 {
                     q[k] = 0.0;
                 }
                 sum += q[k];
             }
-            if (sum > 0.0)
+            const bool feasible = sum > 0.0;
+            if (feasible)
             {
                 p.swap(q);
             }
             tok[j] = static_cast<int64_t>(DrawIndex(p, s.uniform->GetValue()));
-            raw[j] = v.Draw(static_cast<int32_t>(tok[j]), s.uniform->GetValue());
+            const Vocabulary::Token& t = v.At(static_cast<size_t>(tok[j]));
+            if (bytesField && feasible && t.kind == Vocabulary::Kind::Bucket)
+            {
+                raw[j] = DrawWithin(t, bytesLo, bytesHi, s.uniform->GetValue());
+            }
+            else
+            {
+                raw[j] = v.Draw(static_cast<int32_t>(tok[j]), s.uniform->GetValue());
+            }
+        }
+        if (f == MarkField::Src && raw[j] >= 0)
+        {
+            v6 = s.hosts.at(static_cast<size_t>(raw[j])).IsV6();
+        }
+        if (f == MarkField::Packets)
+        {
+            packets = raw[j];
         }
         if (f == MarkField::Proto)
         {

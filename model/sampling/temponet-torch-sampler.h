@@ -4,10 +4,13 @@
 #ifndef TEMPONET_TORCH_SAMPLER_H
 #define TEMPONET_TORCH_SAMPLER_H
 
+#include "temponet-generate.h"
 #include "temponet-model.h"
 #include "temponet-sampler.h"
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace ns3
 {
@@ -50,15 +53,22 @@ class TorchSampler : public Sampler
      * the gap's mixture component, the continuation mark and the source
      * host, protocol, ports, TCP flags and TTL; 0 switches it off. The
      * destination host and the numeric fields (size, duration, packets,
-     * bytes) keep the full learned conditional. Default kDefaultEta.
+     * bytes) keep the full learned conditional. Default: ModelEta().
      */
     void SetEta(double eta);
 
     /// \return the eta truncation level.
     double Eta() const;
 
-    /// The default eta truncation level (see doc/temponet.rst, Generation).
+    /// The eta truncation level of a model whose file does not name one.
     static constexpr double kDefaultEta = 0.02;
+
+    /**
+     * \return the eta truncation level \p model was given by ChooseEta()
+     * (metadata "sampling": {"eta": ...}), or kDefaultEta.
+     * \throws std::invalid_argument if that metadata is not a number in [0, 1).
+     */
+    static double ModelEta(const TempoNetModel& model);
 
     int64_t AssignStreams(int64_t stream) override;
     TraceKind Kind() const override;
@@ -73,6 +83,33 @@ class TorchSampler : public Sampler
     struct State;                   //!< LibTorch state, defined in the .cc.
     std::unique_ptr<State> m_state; //!< Network, GRU state, flow cache, streams.
 };
+
+/**
+ * \ingroup temponet
+ * \brief What ChooseEta() measured.
+ */
+struct EtaChoice
+{
+    double eta{0};                                       //!< The chosen truncation level.
+    FreeRunReport report;                                //!< Its free run.
+    std::vector<std::pair<double, FreeRunReport>> tried; //!< Every candidate's free run.
+};
+
+/**
+ * Chooses the eta truncation level of \p model by its free-running output:
+ * for each candidate a TorchSampler at that level (streams from 0, the
+ * current RngSeed and RngRun) runs free over the real window [cut, n) of
+ * \p input (CheckFreeRunning()); the level with the smallest rate log-ratio
+ * plus host-pair JSD wins (ties: the smaller level). It is written to the
+ * model's metadata ("sampling"), so TorchSampler uses it by default once the
+ * model is saved and loaded.
+ * \throws std::invalid_argument if \p candidates is empty or the window is.
+ */
+EtaChoice ChooseEta(TempoNetModel& model,
+                    const EventTable& input,
+                    size_t cut,
+                    size_t primeEvents,
+                    const std::vector<double>& candidates = {0.0, 0.02, 0.05});
 
 } // namespace temponet
 } // namespace ns3

@@ -30,6 +30,8 @@
 #include "temponet-line-reader.h"
 #include "temponet-trace-format.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 namespace temponet
@@ -72,22 +74,8 @@ constexpr const char* kPaddedReason = "IP length estimated from padded 60-byte f
 int32_t
 MinimumPacket(int proto, bool v6)
 {
-    int32_t n = v6 ? 40 : 20;
-    switch (proto)
-    {
-    case 6:
-        n += 20;
-        break;
-    case 17:
-    case 1:
-    case 58:
-        n += 8;
-        break;
-    default:
-        break;
-    }
     const auto cap = static_cast<int32_t>(kPaddedFrame - kEthernetHeader);
-    return n < cap ? n : cap;
+    return std::min(MinimumIpPacket(proto, v6), cap);
 }
 
 /// \return the detail of a malformed-row skip: the column and its value.

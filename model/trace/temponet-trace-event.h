@@ -17,6 +17,31 @@ namespace temponet
 /// Value of an integer field that does not apply to an event (empty CSV cell).
 constexpr int64_t kNotApplicable = -1;
 
+/// The largest IPv4 total length, in bytes.
+constexpr int64_t kMaxIpTotalLength = 65535;
+
+/**
+ * \return the smallest IP packet of protocol \p proto, in bytes: the IP
+ * header (IPv4 20, IPv6 40) plus the transport header (TCP 20; UDP,
+ * UDP-Lite, ICMP and ICMPv6 8; any other protocol 0).
+ * \param proto the IP protocol number.
+ * \param v6 whether the packet is IPv6.
+ */
+inline int
+MinimumIpPacket(int proto, bool v6)
+{
+    int transport = 0;
+    if (proto == 6)
+    {
+        transport = 20;
+    }
+    else if (proto == 17 || proto == 1 || proto == 58 || proto == 136)
+    {
+        transport = 8;
+    }
+    return (v6 ? 40 : 20) + transport;
+}
+
 /// Whether a trace holds packets or flow records.
 enum class TraceKind : uint8_t
 {

@@ -143,6 +143,16 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     EXPECT_GE(report["free_running"]["rate_log_ratio"].get<double>(), 0.0);
     EXPECT_GE(report["free_running"]["host_pair_jsd"].get<double>(), 0.0);
     EXPECT_LE(report["free_running"]["host_pair_jsd"].get<double>(), 1.0);
+    // One free run per candidate eta; the chosen one is reported and kept.
+    ASSERT_EQ(report["free_running_by_eta"].size(), 3u);
+    const double eta = report["free_running"]["eta"].get<double>();
+    bool found = false;
+    for (const auto& f : report["free_running_by_eta"])
+    {
+        found = found || (f["eta"] == eta &&
+                          f["generated_events"] == report["free_running"]["generated_events"]);
+    }
+    EXPECT_TRUE(found);
 
     r = Temponet("info " + dir + "/m.tpn --json", dir);
     ASSERT_EQ(r.status, 0) << r.err;
@@ -152,6 +162,7 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     EXPECT_EQ(info["network"]["hidden"], 16);
     EXPECT_EQ(info["provenance"]["epochs"], 2);
     EXPECT_EQ(info["provenance"]["input_file"], dir + "/train.csv");
+    EXPECT_EQ(info["sampling_eta"].get<double>(), eta);
 
     r = Temponet("nll --model " + dir + "/m.tpn --train " + dir + "/train.csv --input " + dir +
                      "/test.csv --json " + dir + "/n.json",
@@ -177,6 +188,14 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(nlohmann::json::parse(r.out)["records"], gen["written"]);
     EXPECT_GT(gen["written"].get<int>(), 0);
+
+    // An eta truncation level outside [0, 1) is a usage error.
+    r = Temponet("generate --model " + dir + "/m.tpn --duration 10 --eta 1 --out " + dir +
+                     "/bad.csv",
+                 dir);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("--eta must lie in [0, 1)"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/bad.csv"));
 
     // Scoring a test file that starts before the training file ends is refused.
     r = Temponet("nll --model " + dir + "/m.tpn --train " + dir + "/test.csv --input " + dir +

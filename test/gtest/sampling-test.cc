@@ -686,6 +686,22 @@ TEST(TorchSampler, FreeRunningContinuesTheQuietRegimeOf4sics)
     EXPECT_LT(f.rateLogRatio, std::log(1.5));
     EXPECT_LT(f.hostPairJsd, 0.1);
     EXPECT_FALSE(f.capped);
+
+    // ChooseEta runs the same check per level and keeps a truncating one;
+    // the saved model samples with it by default.
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(1);
+    const EtaChoice c = ChooseEta(r.model, part, cut, 2048);
+    ASSERT_EQ(c.tried.size(), 3u);
+    EXPECT_EQ(c.tried[0].first, 0.0);
+    EXPECT_EQ(c.tried[0].second.generatedEvents, raw.generatedEvents);
+    EXPECT_EQ(c.tried[1].second.generatedEvents, f.generatedEvents);
+    EXPECT_GT(c.eta, 0.0);
+    const std::string modelPath = test::TempDir("choose-eta") + "/m.tpn";
+    r.model.Save(modelPath);
+    const TempoNetModel loaded = TempoNetModel::Load(modelPath);
+    EXPECT_EQ(TorchSampler::ModelEta(loaded), c.eta);
+    EXPECT_EQ(TorchSampler(loaded).Eta(), c.eta);
 }
 
 TEST(FreeRunCheck, DetectsARateChangeTheSamplerMisses)
