@@ -188,6 +188,9 @@ RunTrain(int argc, const char* const* argv)
         "weight every head 1 instead of learned uncertainty weights")(
         "no-activity",
         "leave out the activity features (recent event rates)")(
+        "numeric-bins",
+        po::value<size_t>(&o.encoding.numericBins)->default_value(o.encoding.numericBins),
+        "log-spaced bins of size, duration, packets and bytes (2 to 256)")(
         "seed",
         po::value<uint64_t>(&o.seed)->default_value(o.seed),
         "random seed")("threads",
@@ -217,6 +220,10 @@ RunTrain(int argc, const char* const* argv)
     if (vm.count("no-activity"))
     {
         o.encoding.activityMinScales = HUGE_VAL;
+    }
+    if (o.encoding.numericBins < 2 || o.encoding.numericBins > 256)
+    {
+        throw UsageError("--numeric-bins must lie in 2..256");
     }
     if (o.threads < 1)
     {
