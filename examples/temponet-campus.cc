@@ -30,6 +30,7 @@ main(int argc, char* argv[])
     double duration = 300;
     double rateScale = 1;
     std::string start;
+    std::string prime;
     std::string out = "out/campus";
     uint32_t maxExternal = 64;
     CommandLine cmd(__FILE__);
@@ -37,6 +38,7 @@ main(int argc, char* argv[])
     cmd.AddValue("duration", "simulated seconds of traffic", duration);
     cmd.AddValue("rateScale", "multiply the model's event rate", rateScale);
     cmd.AddValue("start", "calendar start (ISO 8601; default: end of the training data)", start);
+    cmd.AddValue("prime", "real trace whose tail warms the model's history (default: none)", prime);
     cmd.AddValue("maxExternal", "most external hosts that get a node", maxExternal);
     cmd.AddValue("out", "output folder", out);
     cmd.Parse(argc, argv);
@@ -45,6 +47,7 @@ main(int argc, char* argv[])
     TempoNetHelper tempo(model);
     tempo.SetGeneratorAttribute("RateScale", DoubleValue(rateScale));
     tempo.SetGeneratorAttribute("StartTime", StringValue(start));
+    tempo.SetGeneratorAttribute("PrimeFile", StringValue(prime));
     TempoNetTopologyHelper net;
     net.SetMaxExternalHosts(maxExternal);
     net.Build(tempo.GetModelHosts());

@@ -8,6 +8,7 @@
 #include "temponet-time-format.h"
 #include "temponet-torch-runtime.h"
 #include "temponet-torch-sampler.h"
+#include "temponet-trace-format.h"
 
 #include "ns3/double.h"
 #include "ns3/log.h"
@@ -47,6 +48,19 @@ TempoNetGenerator::GetTypeId()
                           StringValue(""),
                           MakeStringAccessor(&TempoNetGenerator::m_modelFile),
                           MakeStringChecker())
+            .AddAttribute("PrimeFile",
+                          "A real trace (any format temponet reads) whose last PrimeEvents "
+                          "events warm the model's history before the first event, as "
+                          "`temponet generate --prime` does; its last event's time is the "
+                          "default StartTime. Empty (default): start from an empty history.",
+                          StringValue(""),
+                          MakeStringAccessor(&TempoNetGenerator::m_primeFile),
+                          MakeStringChecker())
+            .AddAttribute("PrimeEvents",
+                          "Events of PrimeFile's tail that warm the history.",
+                          UintegerValue(2048),
+                          MakeUintegerAccessor(&TempoNetGenerator::m_primeEvents),
+                          MakeUintegerChecker<uint32_t>(1))
             .AddAttribute("StartTime",
                           "Calendar time (ISO 8601, UTC unless an offset is given) of the "
                           "instant the first application starts; empty: the end of the "
@@ -212,6 +226,27 @@ TempoNetGenerator::Start()
     temponet::Sampler& sampler = GetSampler();
     m_started = true;
     m_simStart = Simulator::Now();
+    temponet::EventTable prime;
+    if (!m_primeFile.empty())
+    {
+        temponet::ReadReport report;
+        try
+        {
+            temponet::ReadTrace(m_primeFile, std::nullopt, prime, report);
+        }
+        catch (const std::exception& e)
+        {
+            NS_FATAL_ERROR("TempoNetGenerator: PrimeFile: " << e.what());
+        }
+        NS_ABORT_MSG_IF(prime.Empty(),
+                        "TempoNetGenerator: PrimeFile " << m_primeFile << " has no events");
+        NS_ABORT_MSG_UNLESS(!m_model || prime.Kind() == m_model->GetEncoding().Kind(),
+                            "TempoNetGenerator: PrimeFile " << m_primeFile
+                                                            << " holds another kind of events "
+                                                               "(packets or flows) than the model");
+        const size_t keep = std::min<size_t>(prime.Size(), m_primeEvents);
+        prime = prime.Rows(prime.Size() - keep, prime.Size());
+    }
     if (!m_startTime.empty())
     {
         const auto t = temponet::ParseIso8601(m_startTime);
@@ -219,6 +254,10 @@ TempoNetGenerator::Start()
                             "TempoNetGenerator: StartTime '" << m_startTime
                                                              << "' is not an ISO 8601 date-time");
         m_calendarStart = *t;
+    }
+    else if (!prime.Empty())
+    {
+        m_calendarStart = prime.Ts().back();
     }
     else
     {
@@ -237,7 +276,15 @@ TempoNetGenerator::Start()
     {
         torch->SetEta(m_eta);
     }
-    sampler.Reset(m_calendarStart);
+    if (prime.Empty())
+    {
+        sampler.Reset(m_calendarStart);
+    }
+    else
+    {
+        sampler.Prime(prime);
+        sampler.SetTime(m_calendarStart);
+    }
     NS_LOG_INFO("TempoNet process starts at " << temponet::FormatIso8601(m_calendarStart)
                                               << " (simulated " << m_simStart.As(Time::S) << ")");
     ScheduleNext();

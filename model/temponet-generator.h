@@ -160,12 +160,14 @@ class TempoNetGenerator : public Object
         ++m_counts[reason];
     }
 
-    std::string m_modelFile;                                //!< Model file (attribute).
-    std::string m_startTime;                                //!< Calendar start (attribute).
-    double m_rateScale{1};                                  //!< Rate scale (attribute).
-    double m_eta{-1};                                       //!< Eta truncation (attribute).
-    uint64_t m_maxEvents{0};                                //!< Most events (attribute).
-    Time m_stopTime;                                        //!< Stop time (attribute).
+    std::string m_modelFile;      //!< Model file (attribute).
+    std::string m_startTime;      //!< Calendar start (attribute).
+    std::string m_primeFile;      //!< Real trace to prime with (attribute).
+    uint32_t m_primeEvents{2048}; //!< Its tail's events used (attribute).
+    double m_rateScale{1};        //!< Rate scale (attribute).
+    double m_eta{-1};             //!< Eta truncation (attribute).
+    uint64_t m_maxEvents{0};      //!< Most events (attribute).
+    Time m_stopTime;              //!< Stop time (attribute).
     std::shared_ptr<const temponet::TempoNetModel> m_model; //!< The model.
     std::unique_ptr<temponet::Sampler> m_sampler;           //!< The sampler.
     std::unordered_map<temponet::IpAddr, Endpoint> m_hosts; //!< Model host to endpoint.

@@ -17,10 +17,12 @@
 #include "ns3/csma-helper.h"
 #include "ns3/double.h"
 #include "ns3/rng-seed-manager.h"
+#include "ns3/string.h"
 #include "ns3/test.h"
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 using namespace ns3;
@@ -50,6 +52,7 @@ struct RunOptions
     double duration{120};   //!< Simulated seconds of traffic.
     std::string pcapPrefix; //!< CSMA pcap prefix (empty: none).
     std::string eventsCsv;  //!< Sampled events file (empty: none).
+    std::string prime;      //!< Generator PrimeFile (empty: none).
 };
 
 /// Runs the bundled model on its own topology. \return the events sampled.
@@ -60,6 +63,7 @@ RunModel(const RunOptions& o)
     RngSeedManager::SetRun(o.run);
     TempoNetHelper tempo(kModel);
     tempo.SetGeneratorAttribute("RateScale", DoubleValue(o.rateScale));
+    tempo.SetGeneratorAttribute("PrimeFile", StringValue(o.prime));
     TempoNetTopologyHelper net;
     net.Build(tempo.GetModelHosts());
     tempo.SetGateway(net.GetInternetRouter());
@@ -118,9 +122,9 @@ class TempoNetSameRunTestCase : public TestCase
         {
             std::filesystem::create_directories(root + "/" + d);
         }
-        RunModel({1, 1, 120, root + "/a/lan", ""});
-        RunModel({1, 1, 120, root + "/b/lan", ""});
-        RunModel({2, 1, 120, root + "/c/lan", ""});
+        RunModel({1, 1, 120, root + "/a/lan", "", ""});
+        RunModel({1, 1, 120, root + "/b/lan", "", ""});
+        RunModel({2, 1, 120, root + "/c/lan", "", ""});
         const auto a = Files(root + "/a");
         const auto b = Files(root + "/b");
         const auto c = Files(root + "/c");
@@ -155,7 +159,7 @@ class TempoNetSameAsCliTestCase : public TestCase
         const std::string dir = test::TempDir("generator-cli");
         const std::string sim = dir + "/sim.csv";
         const std::string cli = dir + "/cli.csv";
-        const uint64_t n = RunModel({3, 1, 600, "", sim});
+        const uint64_t n = RunModel({3, 1, 600, "", sim, ""});
         const std::string cmd = std::string(TEMPONET_BUILD_BIN_DIR) +
                                 "/temponet generate --model " + kModel +
                                 " --duration 600 --seed 1 --run 3 --out " + cli + " 2>/dev/null";
@@ -165,6 +169,60 @@ class TempoNetSameAsCliTestCase : public TestCase
         const std::string b = Slurp(cli);
         NS_TEST_ASSERT_MSG_EQ(std::count(a.begin(), a.end(), '\n'), n + 1, "header + events");
         NS_TEST_ASSERT_MSG_EQ((a == b), true, "byte-identical canonical CSV");
+    }
+};
+
+/**
+ * \ingroup temponet-tests
+ * Primed with the tail of the 4SICS capture (PrimeFile), a simulation samples
+ * the events of `temponet generate --prime` and continues the capture's quiet
+ * DNS regime.
+ */
+class TempoNetPrimedTestCase : public TestCase
+{
+  public:
+    TempoNetPrimedTestCase()
+        : TestCase("PrimeFile: the events of temponet generate --prime, in the capture's regime")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string capture = test::DataFile("4sics-geeklounge-151020.conn.log");
+        if (capture.empty())
+        {
+            std::cout << "skipped: shared trace 4sics-geeklounge-151020.conn.log not found under "
+                      << test::DataDir() << "\n";
+            return;
+        }
+        const std::string dir = test::TempDir("generator-prime");
+        const std::string sim = dir + "/sim.csv";
+        const std::string cli = dir + "/cli.csv";
+        RunOptions o;
+        o.duration = 600;
+        o.eventsCsv = sim;
+        o.prime = capture;
+        const uint64_t n = RunModel(o);
+        const std::string cmd = std::string(TEMPONET_BUILD_BIN_DIR) +
+                                "/temponet generate --model " + kModel + " --prime " + capture +
+                                " --duration 600 --seed 1 --run 1 --out " + cli + " 2>/dev/null";
+        NS_TEST_ASSERT_MSG_EQ(std::system(cmd.c_str()), 0, cmd);
+        NS_TEST_ASSERT_MSG_EQ((Slurp(sim) == Slurp(cli)), true, "byte-identical canonical CSV");
+        // The capture's last hour: one DNS query from 192.168.89.2 about every 10 s.
+        EventTable events;
+        ReadReport report;
+        ReadTrace(sim, std::nullopt, events, report);
+        NS_TEST_ASSERT_MSG_EQ(events.Size(), n, "every sampled event in the file");
+        NS_TEST_ASSERT_MSG_GT(n, 40, "about 60 queries in ten minutes");
+        NS_TEST_ASSERT_MSG_LT(n, 90, "about 60 queries in ten minutes");
+        size_t dns = 0;
+        for (size_t i = 0; i < events.Size(); ++i)
+        {
+            const TraceEvent e = events.Get(i);
+            dns += e.dstPort == 53 && e.src.ToString() == "192.168.89.2" ? 1 : 0;
+        }
+        NS_TEST_ASSERT_MSG_GT(dns, 0.9 * double(n), "the quiet regime: DNS from one host");
     }
 };
 
@@ -183,9 +241,9 @@ class TempoNetRateScaleTestCase : public TestCase
   private:
     void DoRun() override
     {
-        const uint64_t single = RunModel({4, 1, 600, "", ""});
-        const uint64_t twice = RunModel({4, 2, 600, "", ""});
-        const uint64_t singleLong = RunModel({4, 1, 1200, "", ""});
+        const uint64_t single = RunModel({4, 1, 600, "", "", ""});
+        const uint64_t twice = RunModel({4, 2, 600, "", "", ""});
+        const uint64_t singleLong = RunModel({4, 1, 1200, "", "", ""});
         NS_TEST_ASSERT_MSG_GT(single, 100, "enough events to compare");
         // The same draws at half the gaps: 600 s at scale 2 is 1200 s at scale 1.
         NS_TEST_ASSERT_MSG_EQ_TOL(double(twice), double(singleLong), 1.0, "same draws, half gaps");
@@ -243,7 +301,7 @@ class TempoNetDistributionTestCase : public TestCase
         for (int r = 0; r < kRuns; ++r)
         {
             const std::string csv = dir + "/sim-" + std::to_string(r) + ".csv";
-            RunModel({uint64_t(11 + r), 1, kDuration, "", csv});
+            RunModel({uint64_t(11 + r), 1, kDuration, "", csv, ""});
             ReadReport report;
             EventTable t;
             ReadTrace(csv, std::nullopt, t, report);
@@ -317,6 +375,7 @@ class TempoNetGeneratorTestSuite : public TestSuite
         AddTestCase(new TempoNetBadModelTestCase, TestCase::QUICK);
         AddTestCase(new TempoNetSameRunTestCase, TestCase::QUICK);
         AddTestCase(new TempoNetSameAsCliTestCase, TestCase::QUICK);
+        AddTestCase(new TempoNetPrimedTestCase, TestCase::QUICK);
         AddTestCase(new TempoNetRateScaleTestCase, TestCase::QUICK);
         AddTestCase(new TempoNetDistributionTestCase, TestCase::QUICK);
     }
