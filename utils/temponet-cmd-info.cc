@@ -94,7 +94,7 @@ RunInfo(int argc, const char* const* argv)
     std::printf("activity    recent rate over");
     if (j["activity_scales_s"].empty())
     {
-        std::printf(" no scale (training span too short, or left out)");
+        std::printf(" no scale (training span too short, calendar active, or left out)");
     }
     for (const auto& tau : j["activity_scales_s"])
     {

@@ -503,7 +503,11 @@ Encoding::Fit(const EventTable& train, const EncodingOptions& options)
     for (size_t k = 0; k < kActivityDim; ++k)
     {
         ActivityScale& a = e.m_activity[k];
-        a.active = span >= options.activityMinScales * kActivityScales[k];
+        // With the time of day active the calendar carries the slow structure:
+        // slow recent rates would make a free-running model follow its own
+        // history instead of the clock (doc/temponet.rst, Encoding).
+        const bool calendarScale = e.m_timeOfDay && kActivityScales[k] > kActivityMaxWithCalendar;
+        a.active = !calendarScale && span >= options.activityMinScales * kActivityScales[k];
         a.mean = asum[k] / nt;
         a.std = std::max(std::sqrt(std::max(0.0, asum2[k] / nt - a.mean * a.mean)), 0.05);
         a.lo = (amin[k] - a.mean) / a.std;

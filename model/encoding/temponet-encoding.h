@@ -250,6 +250,9 @@ constexpr size_t kActivityDim = 4;
 /// Time scales of the activity features, seconds.
 constexpr double kActivityScales[kActivityDim] = {10.0, 100.0, 1000.0, 10000.0};
 
+/// The longest activity scale kept when the time-of-day feature is active, seconds.
+constexpr double kActivityMaxWithCalendar = 100.0;
+
 /**
  * \ingroup temponet
  * \brief The recent event rate of a history at several time scales: the

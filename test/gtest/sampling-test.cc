@@ -500,9 +500,19 @@ TEST(TorchSampler, ReproducesDayNightRateAcrossTheDayBoundary)
             t.Append(Packet(ts, 0x0a000001, 0x0a000002, 17, 5000, 53, 100, -1));
         }
     }
-    TrainOptions o = test::SmallTraining(12, 4, 11, 80);
+    // Trained as `temponet train` does by default (2 threads).
+    TrainOptions o;
+    o.threads = 2;
+    o.seed = 11;
     TrainResult r = Train(t, o, {});
     ASSERT_TRUE(r.model.GetEncoding().TimeOfDayActive());
+    // The calendar carries the slow structure: no activity scale above 100 s.
+    for (size_t k = 0; k < kActivityDim; ++k)
+    {
+        EXPECT_EQ(r.model.GetEncoding().ActivityActive(k),
+                  kActivityScales[k] <= kActivityMaxWithCalendar)
+            << kActivityScales[k] << " s";
+    }
     // From 14:00 on the day after training for 24 hours: day, night, day.
     TorchSampler s(r.model);
     const double genStart = start + 3 * 86400.0 + 14 * 3600.0;
@@ -524,14 +534,12 @@ TEST(TorchSampler, ReproducesDayNightRateAcrossTheDayBoundary)
     }
     // Day hours counted: 12 - 2 (one after each switch... minus the hour before 20:00) = 10;
     // night hours: 12 - 2 = 10. Equal exposure, so the count ratio is the rate ratio.
-    // Measured: 2.07 against a truth of 4. The generated switches lag (busy
-    // until about 23:00, quiet until about 07:00): its own busy history keeps
-    // the model busy after 20:00 (doc/temponet.rst, Generation). The bounds
-    // ask for a clear day/night difference in the right direction.
+    // Measured: 3.20 against a truth of 4 with this seed; over training
+    // seeds 1, 2, 3 and 11: 1.79 to 3.20 (doc/temponet.rst, Generation).
     const double ratio = day / std::max(night, 1.0);
     std::cout << "[ measured ] day/night generated rate ratio " << ratio << " (truth "
               << dayRate / nightRate << "), " << day << " day and " << night << " night events\n";
-    EXPECT_GT(ratio, 1.6);
+    EXPECT_GT(ratio, 2.5);
     EXPECT_LT(ratio, 6.5);
 }
 
