@@ -154,6 +154,21 @@ class Vocabulary
      */
     int64_t Draw(int32_t token, double u) const;
 
+    /**
+     * \return whether \p token can stand for a value in [\p lo, \p hi]: the
+     * not-applicable token always; an exact token when its value lies there;
+     * a bucket when a pool value does (an empty pool: when its range meets it).
+     */
+    bool CanHold(int32_t token, int64_t lo, int64_t hi) const;
+
+    /**
+     * Draws a raw value of \p token within [\p lo, \p hi] (CanHold() must
+     * hold): as Draw(), with a bucket's pool restricted to the values there
+     * (an empty pool gives the larger of its first value and \p lo).
+     * \param u a uniform number in [0, 1).
+     */
+    int64_t DrawWithin(int32_t token, int64_t lo, int64_t hi, double u) const;
+
     /// \return whether token 0 is the "not applicable" token.
     bool HasNotApplicable() const
     {

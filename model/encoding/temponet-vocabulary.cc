@@ -233,6 +233,36 @@ Vocabulary::LogShare(int64_t value, int32_t token) const
 int64_t
 Vocabulary::Draw(int32_t token, double u) const
 {
+    return DrawWithin(token,
+                      std::numeric_limits<int64_t>::min(),
+                      std::numeric_limits<int64_t>::max(),
+                      u);
+}
+
+bool
+Vocabulary::CanHold(int32_t token, int64_t lo, int64_t hi) const
+{
+    const Token& t = m_tokens.at(static_cast<size_t>(token));
+    switch (t.kind)
+    {
+    case Kind::NotApplicable:
+        return true;
+    case Kind::Exact:
+        return t.value >= lo && t.value <= hi;
+    case Kind::Bucket:
+        break;
+    }
+    if (t.poolValues.empty())
+    {
+        return t.lo <= hi && t.hi > lo;
+    }
+    const auto it = std::lower_bound(t.poolValues.begin(), t.poolValues.end(), lo);
+    return it != t.poolValues.end() && *it <= hi;
+}
+
+int64_t
+Vocabulary::DrawWithin(int32_t token, int64_t lo, int64_t hi, double u) const
+{
     const Token& t = m_tokens.at(static_cast<size_t>(token));
     switch (t.kind)
     {
@@ -246,17 +276,28 @@ Vocabulary::Draw(int32_t token, double u) const
     const auto& cumul = m_cumul[static_cast<size_t>(token)];
     if (cumul.empty())
     {
-        return t.lo;
+        return std::max(t.lo, lo);
     }
-    const uint64_t total = cumul.back();
+    // The pool values in [lo, hi] are [a, b); their counts span (base, top].
+    const auto& values = t.poolValues;
+    const auto a =
+        static_cast<size_t>(std::lower_bound(values.begin(), values.end(), lo) - values.begin());
+    const auto b =
+        static_cast<size_t>(std::upper_bound(values.begin(), values.end(), hi) - values.begin());
+    if (a >= b)
+    {
+        return std::max(t.lo, lo); // no pool value there: CanHold() is false
+    }
+    const uint64_t base = a == 0 ? 0 : cumul[a - 1];
+    const uint64_t total = cumul[b - 1] - base;
     if (!(u > 0.0))
     {
         u = 0.0;
     }
     auto target = static_cast<uint64_t>(std::floor(u * static_cast<double>(total)));
     target = std::min(target, total - 1);
-    auto it = std::upper_bound(cumul.begin(), cumul.end(), target);
-    return t.poolValues[static_cast<size_t>(it - cumul.begin())];
+    auto it = std::upper_bound(cumul.begin() + a, cumul.begin() + b, base + target);
+    return values[static_cast<size_t>(it - cumul.begin())];
 }
 
 bool

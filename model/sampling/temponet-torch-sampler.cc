@@ -47,59 +47,6 @@ Truncated(MarkField f)
            f == MarkField::SrcPort || f == MarkField::TcpFlags || f == MarkField::Ttl;
 }
 
-/// \return whether token \p t can stand for a value in [lo, hi].
-bool
-CanHold(const Vocabulary::Token& t, int64_t lo, int64_t hi)
-{
-    switch (t.kind)
-    {
-    case Vocabulary::Kind::NotApplicable:
-        return true;
-    case Vocabulary::Kind::Exact:
-        return t.value >= lo && t.value <= hi;
-    default:
-        if (t.poolValues.empty())
-        {
-            return t.lo <= hi && t.hi > lo;
-        }
-        const auto it = std::lower_bound(t.poolValues.begin(), t.poolValues.end(), lo);
-        return it != t.poolValues.end() && *it <= hi;
-    }
-}
-
-/**
- * \return a value of bucket \p t in [lo, hi] (CanHold() must be true): a pool
- * value of that range drawn by its count, or for an empty pool the bucket's
- * first value there.
- */
-int64_t
-DrawWithin(const Vocabulary::Token& t, int64_t lo, int64_t hi, double u)
-{
-    if (t.poolValues.empty())
-    {
-        return std::max(t.lo, lo);
-    }
-    const size_t a = static_cast<size_t>(
-        std::lower_bound(t.poolValues.begin(), t.poolValues.end(), lo) - t.poolValues.begin());
-    const size_t b = static_cast<size_t>(
-        std::upper_bound(t.poolValues.begin(), t.poolValues.end(), hi) - t.poolValues.begin());
-    double total = 0.0;
-    for (size_t i = a; i < b; ++i)
-    {
-        total += static_cast<double>(t.poolCounts[i]);
-    }
-    double acc = 0.0;
-    for (size_t i = a; i < b; ++i)
-    {
-        acc += static_cast<double>(t.poolCounts[i]);
-        if (u * total < acc)
-        {
-            return t.poolValues[i];
-        }
-    }
-    return t.poolValues[b - 1];
-}
-
 /// \return index drawn from unnormalised weights \p w with \p u in [0, 1).
 size_t
 DrawIndex(const std::vector<double>& w, double u)
@@ -523,7 +470,7 @@ TorchSampler::DoNext(double now, double rateScale)
             for (size_t k = 0; k < q.size(); ++k)
             {
                 if (v.At(k).count == 0 || (constrain && (k == 0) == applicable) ||
-                    (bytesField && !CanHold(v.At(k), bytesLo, bytesHi)))
+                    (bytesField && !v.CanHold(static_cast<int32_t>(k), bytesLo, bytesHi)))
                 {
                     q[k] = 0.0;
                 }
@@ -535,15 +482,10 @@ TorchSampler::DoNext(double now, double rateScale)
                 p.swap(q);
             }
             tok[j] = static_cast<int64_t>(DrawIndex(p, s.uniform->GetValue()));
-            const Vocabulary::Token& t = v.At(static_cast<size_t>(tok[j]));
-            if (bytesField && feasible && t.kind == Vocabulary::Kind::Bucket)
-            {
-                raw[j] = DrawWithin(t, bytesLo, bytesHi, s.uniform->GetValue());
-            }
-            else
-            {
-                raw[j] = v.Draw(static_cast<int32_t>(tok[j]), s.uniform->GetValue());
-            }
+            const auto token = static_cast<int32_t>(tok[j]);
+            raw[j] = bytesField && feasible
+                         ? v.DrawWithin(token, bytesLo, bytesHi, s.uniform->GetValue())
+                         : v.Draw(token, s.uniform->GetValue());
         }
         if (f == MarkField::Src && raw[j] >= 0)
         {
