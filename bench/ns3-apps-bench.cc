@@ -49,12 +49,29 @@ CountTx(Ptr<const Packet>, Ptr<Ipv4>, uint32_t)
     ++g_packets;
 }
 
-/// Hooks CountTx to every node's IPv4 Tx trace.
-void
-CountAllTx()
+/**
+ * Runs the set-up simulation for kSpan (plus a second to drain), counting
+ * every node's IPv4 transmissions in g_packets.
+ * \return the wall seconds of Simulator::Run.
+ */
+double
+RunCounted()
 {
+    g_packets = 0;
     Config::ConnectWithoutContextFailSafe("/NodeList/*/$ns3::Ipv4L3Protocol/Tx",
                                           MakeCallback(&CountTx));
+    Simulator::Stop(Seconds(kSpan + 1));
+    const auto t0 = std::chrono::steady_clock::now();
+    Simulator::Run();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Sets the counters of one run that took \p wall seconds.
+void
+Report(benchmark::State& state, double wall)
+{
+    state.counters["ip_packets"] = static_cast<double>(g_packets);
+    state.counters["wall_us_per_ip_packet"] = 1e6 * wall / std::max<double>(1, g_packets);
 }
 
 void
@@ -65,7 +82,6 @@ BM_TempoNetApplications(benchmark::State& state)
     {
         RngSeedManager::SetSeed(1);
         RngSeedManager::SetRun(1);
-        g_packets = 0;
         TempoNetHelper tempo(kModel);
         TempoNetTopologyHelper net;
         net.Build(tempo.GetModelHosts());
@@ -74,17 +90,11 @@ BM_TempoNetApplications(benchmark::State& state)
         net.AssignStreams(tempo.AssignStreams(0));
         apps.Start(Seconds(0));
         apps.Stop(Seconds(kSpan));
-        CountAllTx();
-        Simulator::Stop(Seconds(kSpan + 1));
-        const auto t0 = std::chrono::steady_clock::now();
-        Simulator::Run();
-        const double wall =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double wall = RunCounted();
         state.counters["events"] = static_cast<double>(tempo.GetGenerator()->GetEventCount());
         Simulator::Destroy();
         g_tempoPackets = g_packets;
-        state.counters["ip_packets"] = static_cast<double>(g_packets);
-        state.counters["wall_us_per_ip_packet"] = 1e6 * wall / std::max<double>(1, g_packets);
+        Report(state, wall);
     }
 }
 
@@ -95,7 +105,6 @@ BM_OnOffApplications(benchmark::State& state)
     {
         RngSeedManager::SetSeed(1);
         RngSeedManager::SetRun(1);
-        g_packets = 0;
         TempoNetHelper tempo(kModel); // only for the same host list
         TempoNetTopologyHelper net;
         net.Build(tempo.GetModelHosts());
@@ -119,15 +128,9 @@ BM_OnOffApplications(benchmark::State& state)
         }
         apps.Start(Seconds(0));
         apps.Stop(Seconds(kSpan));
-        CountAllTx();
-        Simulator::Stop(Seconds(kSpan + 1));
-        const auto t0 = std::chrono::steady_clock::now();
-        Simulator::Run();
-        const double wall =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double wall = RunCounted();
         Simulator::Destroy();
-        state.counters["ip_packets"] = static_cast<double>(g_packets);
-        state.counters["wall_us_per_ip_packet"] = 1e6 * wall / std::max<double>(1, g_packets);
+        Report(state, wall);
     }
 }
 
