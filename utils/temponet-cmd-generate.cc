@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 
 namespace po = boost::program_options;
 
@@ -168,12 +169,14 @@ RunGenerate(int argc, const char* const* argv)
         auto torch = std::make_unique<TorchSampler>(*model);
         if (vm.count("eta"))
         {
-            const double eta = vm["eta"].as<double>();
-            if (!(eta >= 0.0 && eta < 1.0))
+            try
+            {
+                torch->SetEta(vm["eta"].as<double>());
+            }
+            catch (const std::invalid_argument&)
             {
                 throw UsageError("--eta must lie in [0, 1)");
             }
-            torch->SetEta(eta);
         }
         sampler = std::move(torch);
     }
