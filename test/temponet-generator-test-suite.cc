@@ -20,9 +20,11 @@
 #include "ns3/string.h"
 #include "ns3/test.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 using namespace ns3;
@@ -122,7 +124,7 @@ class TempoNetSameRunTestCase : public TestCase
         {
             std::filesystem::create_directories(root + "/" + d);
         }
-        RunModel({1, 1, 120, root + "/a/lan", "", ""});
+        const uint64_t n = RunModel({1, 1, 120, root + "/a/lan", "", ""});
         RunModel({1, 1, 120, root + "/b/lan", "", ""});
         RunModel({2, 1, 120, root + "/c/lan", "", ""});
         const auto a = Files(root + "/a");
@@ -134,7 +136,10 @@ class TempoNetSameRunTestCase : public TestCase
         {
             bytes += data.size();
         }
-        NS_TEST_ASSERT_MSG_GT(bytes, 24 * a.size() + 10000, "the pcaps hold traffic");
+        // Each event puts at least one frame (a 16-byte record header and at
+        // least 42 bytes of Ethernet, IP and UDP) into some LAN's pcap.
+        NS_TEST_ASSERT_MSG_GT(n, 5, "two minutes of the model hold events");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(bytes, 24 * a.size() + 58 * n, "the pcaps hold traffic");
         NS_TEST_ASSERT_MSG_EQ((a == b), true, "same run, same bytes");
         NS_TEST_ASSERT_MSG_EQ((a == c), false, "another run, other traffic");
     }
@@ -253,50 +258,95 @@ class TempoNetRateScaleTestCase : public TestCase
 
 /**
  * \ingroup temponet-tests
- * Over several runs, what simulations sample is distributed as offline
- * generation from the same model: host pairs, protocols, inter-arrival times.
+ * Over many runs, what simulations sample is distributed as offline
+ * generation from the same model. From an empty history the bundled model
+ * opens in either of the capture's regimes (quiet DNS in about a third of the
+ * runs, S7 otherwise), so events pooled over runs are not independent draws:
+ * each side's per-run statistics (event count, TCP share, mean log gap) are
+ * compared by their means, within four standard errors, and the pooled
+ * protocol and host-pair distributions within JSD 0.05.
  */
 class TempoNetDistributionTestCase : public TestCase
 {
   public:
     TempoNetDistributionTestCase()
-        : TestCase("simulated events are distributed as offline generation (JSD, KS < 0.05)")
+        : TestCase("simulated events are distributed as offline generation")
     {
     }
 
   private:
-    /// Pools of one side: host pair ids, protocols, gaps.
-    struct Pool
+    /// One side: pooled marks and per-run statistics.
+    struct Side
     {
-        std::vector<int64_t> pairs;  //!< Host pair ids.
-        std::vector<int64_t> protos; //!< Protocols.
-        std::vector<double> gaps;    //!< Inter-arrival times, s.
+        std::vector<int64_t> pairs;   //!< Host pair ids, pooled.
+        std::vector<int64_t> protos;  //!< Protocols, pooled.
+        std::vector<double> counts;   //!< Events per run.
+        std::vector<double> tcpShare; //!< Share of TCP events per run.
+        std::vector<double> logGap;   //!< Mean ln(gap) per run.
     };
 
-    /// Adds \p t's events to \p pool; \p ids numbers the host pairs.
-    static void Add(const EventTable& t, Pool& pool, std::map<std::string, int64_t>& ids)
+    /// Adds run \p t to \p side; \p ids numbers the host pairs.
+    static void Add(const EventTable& t, Side& side, std::map<std::string, int64_t>& ids)
     {
+        double tcp = 0;
+        double logGap = 0;
         for (size_t i = 0; i < t.Size(); ++i)
         {
             const TraceEvent e = t.Get(i);
             const auto key = e.src.ToString() + ">" + e.dst.ToString();
-            pool.pairs.push_back(ids.emplace(key, ids.size()).first->second);
-            pool.protos.push_back(e.proto);
+            side.pairs.push_back(ids.emplace(key, ids.size()).first->second);
+            side.protos.push_back(e.proto);
+            tcp += e.proto == 6 ? 1.0 : 0.0;
             if (i > 0)
             {
-                pool.gaps.push_back(e.ts - t.Ts()[i - 1]);
+                logGap += std::log(std::max(e.ts - t.Ts()[i - 1], 1e-6));
             }
         }
+        const double n = double(t.Size());
+        side.counts.push_back(n);
+        side.tcpShare.push_back(n > 0 ? tcp / n : 0.0);
+        side.logGap.push_back(n > 1 ? logGap / (n - 1) : 0.0);
+    }
+
+    /// \return mean and squared standard error of \p x.
+    static std::pair<double, double> MeanAndSe2(const std::vector<double>& x)
+    {
+        const double n = double(x.size());
+        double mean = 0;
+        for (double v : x)
+        {
+            mean += v / n;
+        }
+        double var = 0;
+        for (double v : x)
+        {
+            var += (v - mean) * (v - mean) / (n - 1);
+        }
+        return {mean, var / n};
+    }
+
+    /// Checks that the means of \p a and \p b agree within four standard errors.
+    void ExpectSameMean(const std::vector<double>& a,
+                        const std::vector<double>& b,
+                        const std::string& what)
+    {
+        const auto [ma, sa] = MeanAndSe2(a);
+        const auto [mb, sb] = MeanAndSe2(b);
+        std::cout << "[ measured ] " << what << ": simulated " << ma << ", offline " << mb
+                  << ", standard error " << std::sqrt(sa + sb) << "\n";
+        NS_TEST_EXPECT_MSG_LT_OR_EQ(std::fabs(ma - mb),
+                                    4.0 * std::sqrt(sa + sb) + 1e-9,
+                                    what << " per run");
     }
 
     void DoRun() override
     {
-        constexpr double kDuration = 600;
-        constexpr int kRuns = 6;
+        constexpr double kDuration = 300;
+        constexpr int kRuns = 30;
         const std::string dir = test::TempDir("generator-distribution");
         std::map<std::string, int64_t> ids;
-        Pool simulated;
-        Pool offline;
+        Side simulated;
+        Side offline;
         const auto model = TempoNetModel::Load(kModel);
         for (int r = 0; r < kRuns; ++r)
         {
@@ -320,11 +370,11 @@ class TempoNetDistributionTestCase : public TestCase
         }
         NS_TEST_ASSERT_MSG_GT(simulated.pairs.size(), 1000, "enough simulated events");
         NS_TEST_ASSERT_MSG_GT(offline.pairs.size(), 1000, "enough offline events");
+        ExpectSameMean(simulated.counts, offline.counts, "events");
+        ExpectSameMean(simulated.tcpShare, offline.tcpShare, "TCP share");
+        ExpectSameMean(simulated.logGap, offline.logGap, "mean ln(gap)");
         NS_TEST_ASSERT_MSG_LT(JensenShannon(simulated.pairs, offline.pairs), 0.05, "host pairs");
         NS_TEST_ASSERT_MSG_LT(JensenShannon(simulated.protos, offline.protos), 0.05, "protocols");
-        NS_TEST_ASSERT_MSG_LT(KolmogorovSmirnov(simulated.gaps, offline.gaps),
-                              0.05,
-                              "inter-arrival times");
     }
 };
 

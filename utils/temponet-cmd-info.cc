@@ -56,7 +56,8 @@ RunInfo(int argc, const char* const* argv)
     j["log_gap_mean"] = enc.LogGapMean();
     j["log_gap_std"] = enc.LogGapStd();
     j["calendar"] = {{"time_of_day", enc.TimeOfDayActive()},
-                     {"day_of_week", enc.DayOfWeekActive()}};
+                     {"day_of_week", enc.DayOfWeekActive()},
+                     {"trend", enc.TrendActive()}};
     j["activity_scales_s"] = nlohmann::json::array();
     for (size_t k = 0; k < kActivityDim; ++k)
     {
@@ -88,9 +89,10 @@ RunInfo(int argc, const char* const* argv)
     }
     std::printf("\nhosts       %zu\n", enc.Hosts().size());
     std::printf("resolution  %g s\n", enc.Resolution());
-    std::printf("calendar    time of day %s, day of week %s\n",
+    std::printf("calendar    time of day %s, day of week %s, trend %s\n",
                 enc.TimeOfDayActive() ? "active" : "inactive (training span too short)",
-                enc.DayOfWeekActive() ? "active" : "inactive (training span too short)");
+                enc.DayOfWeekActive() ? "active" : "inactive (training span too short)",
+                enc.TrendActive() ? "active" : "inactive (left out)");
     std::printf("activity    recent rate over");
     if (j["activity_scales_s"].empty())
     {

@@ -186,8 +186,12 @@ RunTrain(int argc, const char* const* argv)
                          "last fraction of the time span used for validation")(
         "fixed-weights",
         "weight every head 1 instead of learned uncertainty weights")(
-        "no-activity",
-        "leave out the activity features (recent event rates)")(
+        "sampled-history",
+        po::value<double>(&o.sampledHistory)->default_value(o.sampledHistory),
+        "share of history events replaced by the model's own samples (scheduled sampling, "
+        "0 to below 1)")("no-activity", "leave out the activity features (recent event rates)")(
+        "no-trend",
+        "leave out the trend feature (the position in the training span)")(
         "numeric-bins",
         po::value<size_t>(&o.encoding.numericBins)->default_value(o.encoding.numericBins),
         "log-spaced bins of size, duration, packets and bytes (2 to 256)")(
@@ -217,6 +221,7 @@ RunTrain(int argc, const char* const* argv)
         return 0;
     }
     o.fixedWeights = vm.count("fixed-weights") > 0;
+    o.encoding.trend = vm.count("no-trend") == 0;
     if (vm.count("no-activity"))
     {
         o.encoding.activityMinScales = HUGE_VAL;
@@ -224,6 +229,10 @@ RunTrain(int argc, const char* const* argv)
     if (o.encoding.numericBins < 2 || o.encoding.numericBins > 256)
     {
         throw UsageError("--numeric-bins must lie in 2..256");
+    }
+    if (!(o.sampledHistory >= 0.0 && o.sampledHistory < 1.0))
+    {
+        throw UsageError("--sampled-history must lie in [0, 1)");
     }
     if (o.threads < 1)
     {

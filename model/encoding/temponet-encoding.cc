@@ -311,6 +311,22 @@ Encoding::RawColumn(const EventTable& table, MarkField f, const std::vector<int6
     return out;
 }
 
+std::vector<FlowCache::Tuple>
+Encoding::FlowTuples(const EventTable& table) const
+{
+    const auto hostMap = HostMap(table);
+    std::vector<FlowCache::Tuple> out(table.Size());
+    for (size_t i = 0; i < out.size(); ++i)
+    {
+        out[i] = {RawOf(table, i, MarkField::Src, hostMap),
+                  RawOf(table, i, MarkField::Dst, hostMap),
+                  RawOf(table, i, MarkField::Proto, hostMap),
+                  RawOf(table, i, MarkField::SrcPort, hostMap),
+                  RawOf(table, i, MarkField::DstPort, hostMap)};
+    }
+    return out;
+}
+
 bool
 Encoding::HasField(MarkField field) const
 {
@@ -354,6 +370,11 @@ Encoding::Calendar(double ts, float* out) const
         // 1970-01-01 was a Thursday (index 3 with Monday = 0).
         const int64_t wd = ((days + 3) % 7 + 7) % 7;
         out[2 + wd] = 1.0F;
+    }
+    if (m_trend)
+    {
+        const double u = std::clamp((ts - m_trendStart) / (m_trendEnd - m_trendStart), 0.0, 1.0);
+        out[kTrendIndex] = static_cast<float>(2.0 * u - 1.0);
     }
 }
 
@@ -476,6 +497,9 @@ Encoding::Fit(const EventTable& train, const EncodingOptions& options)
     const double spanDays = span / 86400.0;
     e.m_timeOfDay = spanDays >= options.timeOfDayMinDays;
     e.m_dayOfWeek = spanDays >= options.dayOfWeekMinDays;
+    e.m_trend = options.trend && span > 0.0;
+    e.m_trendStart = ts.front();
+    e.m_trendEnd = ts.back();
 
     // Activity: log-rate statistics over the training events.
     e.m_meanGap = std::max(span / m, kMinGap);
@@ -604,29 +628,21 @@ Encoding::Encode(const EventTable& table, const EventTable* context) const
 
     // Flow continuation labels.
     FlowCache cache(m_flowSlots);
-    auto tupleOf = [](const EventTable& t, size_t i, const std::vector<int64_t>& hm) {
-        return FlowCache::Tuple{RawOf(t, i, MarkField::Src, hm),
-                                RawOf(t, i, MarkField::Dst, hm),
-                                RawOf(t, i, MarkField::Proto, hm),
-                                RawOf(t, i, MarkField::SrcPort, hm),
-                                RawOf(t, i, MarkField::DstPort, hm)};
-    };
     if (hasContext)
     {
-        const auto hm = HostMap(*context);
-        for (size_t i = 0; i < context->Size(); ++i)
+        for (const auto& t : FlowTuples(*context))
         {
-            cache.Update(tupleOf(*context, i, hm));
+            cache.Update(t);
         }
     }
-    const auto hostMap = HostMap(table);
+    const auto tuples = FlowTuples(table);
     out.flow.assign(n, 0);
     for (size_t i = 0; i < n; ++i)
     {
-        const auto t = tupleOf(table, i, hostMap);
-        out.flow[i] = cache.LabelOf(t);
-        cache.Update(t);
+        out.flow[i] = cache.LabelOf(tuples[i]);
+        cache.Update(tuples[i]);
     }
+    const auto hostMap = HostMap(table);
 
     // Marks.
     out.tokens.resize(m_fields.size());
@@ -653,7 +669,7 @@ Encoding::ToJson() const
 {
     nlohmann::json j;
     j["format"] = "temponet-encoding";
-    j["version"] = 2;
+    j["version"] = 3;
     j["kind"] = m_kind == TraceKind::Packets ? "packets" : "flows";
     nlohmann::json fields = nlohmann::json::array();
     nlohmann::json vocabs = nlohmann::json::object();
@@ -675,6 +691,7 @@ Encoding::ToJson() const
     j["log_gap_std"] = m_logGapStd;
     j["time_of_day"] = m_timeOfDay;
     j["day_of_week"] = m_dayOfWeek;
+    j["trend"] = {{"active", m_trend}, {"start", m_trendStart}, {"end", m_trendEnd}};
     j["flow_slots"] = m_flowSlots;
     j["mean_gap"] = m_meanGap;
     nlohmann::json activity = nlohmann::json::array();
@@ -705,9 +722,13 @@ Encoding::FromJson(const nlohmann::json& j)
     {
         Fail(where, "version 1 is a model made before the activity features; train it anew");
     }
-    if (version != 2)
+    if (version == 2)
     {
-        Fail(where, "unsupported version " + std::to_string(version) + " (expected 2)");
+        Fail(where, "version 2 is a model made before the trend feature; train it anew");
+    }
+    if (version != 3)
+    {
+        Fail(where, "unsupported version " + std::to_string(version) + " (expected 3)");
     }
     Encoding e;
     const std::string kind = String(j, "kind", where);
@@ -852,6 +873,14 @@ Encoding::FromJson(const nlohmann::json& j)
     }
     e.m_timeOfDay = Bool(j, "time_of_day", where);
     e.m_dayOfWeek = Bool(j, "day_of_week", where);
+    const auto& trend = Object(j, "trend", where);
+    e.m_trend = Bool(trend, "active", where + ".trend");
+    e.m_trendStart = Double(trend, "start", where + ".trend");
+    e.m_trendEnd = Double(trend, "end", where + ".trend");
+    if (e.m_trend && !(e.m_trendEnd > e.m_trendStart))
+    {
+        Fail(where, "'trend' needs 'end' after 'start'");
+    }
     const uint64_t slots = Uint(j, "flow_slots", where);
     if (slots > 4096)
     {

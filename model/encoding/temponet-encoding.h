@@ -254,10 +254,15 @@ struct EncodingOptions
     double timeOfDayMinDays{2.0};  //!< Span needed to use time-of-day features.
     double activityMinScales{3.0}; //!< Span, in time scales, needed to use an activity feature.
     double dayOfWeekMinDays{14.0}; //!< Span needed to use day-of-week features.
+    bool trend{true};              //!< Use the trend feature (position in the training span).
 };
 
-/// Width of the calendar feature vector: sin and cos of the time of day, 7 weekday flags.
-constexpr size_t kCalendarDim = 9;
+/// Width of the calendar feature vector: sin and cos of the time of day, 7
+/// weekday flags, the trend.
+constexpr size_t kCalendarDim = 10;
+
+/// Index of the trend feature in the calendar feature vector.
+constexpr size_t kTrendIndex = 9;
 
 /// Number of activity features: one per time scale of kActivityScales.
 constexpr size_t kActivityDim = 4;
@@ -444,6 +449,11 @@ class FlowCache
  * - Calendar (UTC): sin and cos of 2 pi (seconds of day) / 86400 when the
  *   training span is at least timeOfDayMinDays days, then 7 weekday flags
  *   (Monday first) when it is at least dayOfWeekMinDays; inactive parts are 0.
+ * - Trend (when options.trend): 2 u - 1 with u the position of the time in the
+ *   training span, clamped to [0, 1], so every time after the training data
+ *   reads 1. Traffic that changed during the capture is told apart by when it
+ *   happened, and a free-running model continues the capture's latest
+ *   behaviour, not an earlier regime (doc/temponet.rst, Encoding).
  * - Log-gap statistics: mean and population std of ln(gap) over the training
  *   gaps (event 1 on), std floored at kMinLogGapStd.
  * - Activity (ActivityTracker): the feature of scale tau is active when the
@@ -457,11 +467,12 @@ class FlowCache
  *   kind differs from Kind(), or the context ends after the table starts. The
  *   context's last group of equal timestamps is dequantised together with the
  *   table, as in the whole trace; every context event updates the flow cache.
- * - JSON: {"format": "temponet-encoding", "version": 2, "kind", "fields",
+ * - JSON: {"format": "temponet-encoding", "version": 3, "kind", "fields",
  *   "hosts" (address text), "vocabularies" (by field name; "host" for src and
  *   dst), "resolution", "log_gap_mean", "log_gap_std", "time_of_day",
- *   "day_of_week", "flow_slots", "mean_gap", "activity" (per scale: "scale",
- *   "active", "mean", "std", "lo", "hi")}. Doubles are written with round-trip
+ *   "day_of_week", "trend" ("active", "start", "end"), "flow_slots",
+ *   "mean_gap", "activity" (per scale: "scale", "active", "mean", "std", "lo",
+ *   "hi")}. Doubles are written with round-trip
  *   precision, so a loaded encoding encodes exactly as the original.
  */
 class Encoding
@@ -539,6 +550,12 @@ class Encoding
         return m_dayOfWeek;
     }
 
+    /// \return whether the trend feature is in use.
+    bool TrendActive() const
+    {
+        return m_trend;
+    }
+
     /// Writes the calendar features of time \p ts (UTC seconds) to \p out[kCalendarDim].
     void Calendar(double ts, float* out) const;
 
@@ -562,6 +579,10 @@ class Encoding
     {
         return m_flowSlots;
     }
+
+    /// \return the 5-tuple of every event of \p table in raw values, as the flow
+    /// cache behind the continuation labels sees them.
+    std::vector<FlowCache::Tuple> FlowTuples(const EventTable& table) const;
 
     /// \return the raw value of field \p f of event \p i of \p table (a host unseen in
     /// training gets Hosts().size()).
@@ -587,6 +608,9 @@ class Encoding
     double m_logGapStd{1};                //!< Std of ln(gap) on training data.
     bool m_timeOfDay{false};              //!< Time-of-day features active.
     bool m_dayOfWeek{false};              //!< Day-of-week features active.
+    bool m_trend{false};                  //!< Trend feature active.
+    double m_trendStart{0};               //!< Training span's first time, seconds.
+    double m_trendEnd{0};                 //!< Its last time.
     size_t m_flowSlots{8};                //!< K.
     double m_meanGap{1};                  //!< Mean training gap, seconds.
 

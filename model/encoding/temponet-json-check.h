@@ -140,6 +140,18 @@ Array(const nlohmann::json& j, const char* key, const std::string& where)
     return v;
 }
 
+/// \return object member \p key.
+inline const nlohmann::json&
+Object(const nlohmann::json& j, const char* key, const std::string& where)
+{
+    const auto& v = Member(j, key, where);
+    if (!v.is_object())
+    {
+        Fail(where, std::string("'") + key + "' must be an object");
+    }
+    return v;
+}
+
 } // namespace jsoncheck
 } // namespace temponet
 } // namespace ns3

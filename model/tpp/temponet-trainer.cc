@@ -7,6 +7,7 @@
 #include "temponet-model-impl.h"
 #include "temponet-torch-runtime.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -28,6 +29,19 @@ using Clock = std::chrono::steady_clock;
 
 /// Bounds of the learned log-variances of the loss weights.
 constexpr double kMaxLogVar = 4.0;
+
+/// Events before a window replayed to rebuild the flow cache at its start.
+constexpr size_t kCacheReplay = 256;
+
+/// \return a well-mixed 64-bit value of \p a and \p b (SplitMix64 finaliser).
+uint64_t
+MixSeed(uint64_t a, uint64_t b)
+{
+    uint64_t z = a * 0x9E3779B97F4A7C15ULL + b + 0x632BE59BD9B4E019ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
 
 std::string
 RngState(const std::mt19937_64& rng)
@@ -138,6 +152,7 @@ class Session
   private:
     std::vector<size_t> EpochStarts();
     double Step(const std::vector<size_t>& starts);
+    EventBatch SampledHistory(const EventBatch& in, const std::vector<size_t>& starts, double p);
     void SaveCheckpoint() const;
     void Resume(const std::string& path);
     void FinishModel(TempoNetModel& model, const nlohmann::json& provenance) const;
@@ -148,6 +163,7 @@ class Session
     size_t m_burnIn{0};
     Encoding m_encoding;
     EncodedTrace m_seq;
+    std::vector<FlowCache::Tuple> m_tuples; //!< Raw 5-tuples (scheduled sampling only).
     TempoNetModel m_model;
     torch::Tensor m_logVar;
     std::unique_ptr<torch::optim::Adam> m_adam;
@@ -177,6 +193,10 @@ FitOnTrainPart(const EventTable& input, const TrainOptions& options, size_t& cut
         throw std::invalid_argument("window must be at least 4 events, batch and epochs at "
                                     "least 1");
     }
+    if (!(options.sampledHistory >= 0.0 && options.sampledHistory < 1.0))
+    {
+        throw std::invalid_argument("the sampled-history share must lie in [0, 1)");
+    }
     if (input.Size() < 20 || !input.IsTimeSorted())
     {
         throw std::invalid_argument("training needs at least 20 time-sorted events, got " +
@@ -199,6 +219,10 @@ Session::Session(const EventTable& input, const TrainOptions& options)
       m_model(m_encoding, options.sizes, options.seed),
       m_rng(options.seed)
 {
+    if (options.sampledHistory > 0.0)
+    {
+        m_tuples = m_encoding.FlowTuples(input);
+    }
     m_window = std::min(options.window, m_cut - 1);
     m_burnIn = std::min(options.burnIn, m_window / 4);
     auto& net = m_model.GetImpl().net;
@@ -251,6 +275,12 @@ Session::Step(const std::vector<size_t>& starts)
     }
     auto in = MakeBatch(m_seq, starts, len);
     auto next = MakeBatch(m_seq, nextStarts, len);
+    const double ramp = std::min(1.0, double(m_state.epoch) / double(kSampledHistoryRamp));
+    const double p = m_options.sampledHistory * ramp;
+    if (p > 0.0)
+    {
+        in = SampledHistory(in, starts, p);
+    }
     auto [h, last] = impl.net->Encode(in, torch::Tensor());
     auto raw = impl.net->Score(h, next);
     auto nll = FinalNlls(raw, next, m_encoding.LogGapStd(), impl.keyField);
@@ -283,6 +313,129 @@ Session::Step(const std::vector<size_t>& starts)
     torch::nn::utils::clip_grad_norm_(m_params, m_options.clipNorm);
     m_adam->step();
     return headLoss.sum().item<double>();
+}
+
+/*
+ * Scheduled sampling, parallel form: one teacher-forced pass gives, at every
+ * position, the model's own draw of the next event (gap, continuation label,
+ * fields in chain order; a continued flow's key fields come from the flow
+ * cache of the real history, as in TorchSampler). Each history event after
+ * the first is then replaced by that draw with probability p. Calendar and
+ * activity features stay the real ones. The randomness comes from the seed
+ * and the global step, so a resumed run draws the same.
+ */
+EventBatch
+Session::SampledHistory(const EventBatch& in, const std::vector<size_t>& starts, double p)
+{
+    torch::NoGradGuard noGrad;
+    auto& impl = m_model.GetImpl();
+    auto& net = impl.net;
+    net->eval();
+    auto gen =
+        at::make_generator<at::CPUGeneratorImpl>(MixSeed(m_options.seed, m_state.globalStep));
+    const int64_t b = in.logGap.size(0);
+    const int64_t t = in.logGap.size(1) - 1; // positions 0..t-1 draw events 1..t
+    const auto& fields = m_encoding.Fields();
+    const int64_t nf = static_cast<int64_t>(fields.size());
+    auto [hAll, last] = net->Encode(in, torch::Tensor());
+    auto h = hAll.slice(1, 0, t);
+    auto draw = [&](const torch::Tensor& logits) {
+        auto probs = torch::softmax(logits, -1).reshape({b * t, logits.size(-1)});
+        return torch::multinomial(probs, 1, false, gen).reshape({b, t});
+    };
+
+    // The gap.
+    auto [logW, mu, logS] = net->TimeParams(h);
+    auto comp = draw(logW).unsqueeze(-1);
+    auto y = mu.gather(-1, comp).squeeze(-1) +
+             logS.gather(-1, comp).squeeze(-1).exp() * torch::randn({b, t}, gen);
+    const double yMin = (std::log(kMinGap) - m_encoding.LogGapMean()) / m_encoding.LogGapStd();
+    y = y.clamp_min(yMin);
+
+    // The continuation label, resolved against the real history's flow cache.
+    auto flow = draw(net->FlowLogits(h, y)).contiguous();
+    auto contTok = torch::zeros({b, t, nf}, torch::kInt64);
+    int64_t* flowP = flow.data_ptr<int64_t>();
+    int64_t* contP = contTok.data_ptr<int64_t>();
+    for (int64_t w = 0; w < b; ++w)
+    {
+        const size_t s = starts[static_cast<size_t>(w)];
+        FlowCache cache(m_encoding.FlowSlots());
+        for (size_t i = s > kCacheReplay ? s - kCacheReplay : 0; i < s; ++i)
+        {
+            cache.Update(m_tuples[i]);
+        }
+        for (int64_t k = 0; k < t; ++k)
+        {
+            cache.Update(m_tuples[s + static_cast<size_t>(k)]);
+            int64_t& label = flowP[w * t + k];
+            if (label == 0)
+            {
+                continue;
+            }
+            if (!cache.IsValid(static_cast<int32_t>(label)))
+            {
+                label = 0;
+                continue;
+            }
+            const FlowCache::Tuple c = cache.Resolve(static_cast<int32_t>(label));
+            for (int64_t j = 0; j < nf; ++j)
+            {
+                const MarkField f = fields[static_cast<size_t>(j)];
+                int64_t raw = -1;
+                switch (f)
+                {
+                case MarkField::Src:
+                    raw = c.src;
+                    break;
+                case MarkField::Dst:
+                    raw = c.dst;
+                    break;
+                case MarkField::Proto:
+                    raw = c.proto;
+                    break;
+                case MarkField::SrcPort:
+                    raw = c.srcPort;
+                    break;
+                case MarkField::DstPort:
+                    raw = c.dstPort;
+                    break;
+                default:
+                    continue;
+                }
+                contP[(w * t + k) * nf + j] = m_encoding.Vocab(f).TokenOf(raw);
+            }
+        }
+    }
+    auto continued = (flow != 0).unsqueeze(-1);
+    auto keyField = (impl.keyField > 0.5f).to(torch::kBool);
+
+    // The fields in chain order; a continued flow's key fields are fixed.
+    auto tokens = torch::zeros({b, t, nf}, torch::kInt64);
+    for (int64_t j = 0; j < nf; ++j)
+    {
+        auto tok = draw(net->FieldLogits(static_cast<size_t>(j), h, y, flow, tokens));
+        if (keyField[j].item<bool>())
+        {
+            tok = torch::where(continued.squeeze(-1), contTok.select(-1, j), tok);
+        }
+        tokens.select(-1, j).copy_(tok);
+    }
+
+    // Replace each history event after the first with probability p.
+    auto replace = torch::rand({b, t}, gen) < p;
+    EventBatch out = in;
+    out.logGap = in.logGap.clone();
+    out.flow = in.flow.clone();
+    out.tokens = in.tokens.clone();
+    auto gapTail = out.logGap.slice(1, 1);
+    gapTail.copy_(torch::where(replace, y, gapTail));
+    auto flowTail = out.flow.slice(1, 1);
+    flowTail.copy_(torch::where(replace, flow, flowTail));
+    auto tokTail = out.tokens.slice(1, 1);
+    tokTail.copy_(torch::where(replace.unsqueeze(-1), tokens, tokTail));
+    net->train();
+    return out;
 }
 
 void
@@ -427,7 +580,8 @@ Session::FinishModel(TempoNetModel& model, const nlohmann::json& provenance) con
                                 {"val_fraction", o.valFraction},
                                 {"seed", o.seed},
                                 {"threads", o.threads},
-                                {"loss_weights", o.fixedWeights ? "fixed" : "learned"}};
+                                {"loss_weights", o.fixedWeights ? "fixed" : "learned"},
+                                {"sampled_history", o.sampledHistory}};
     nlohmann::json p = provenance;
     p["epochs"] = m_state.epoch;
     p["best_epoch"] = m_state.bestEpoch;

@@ -35,6 +35,10 @@ struct TrainProgress
     double valNll{0};          //!< Validation NLL per event (valid when epochEnd).
 };
 
+/// Epochs over which TrainOptions::sampledHistory ramps up from 0 (the first
+/// epoch is teacher-forced: an untrained model's samples are noise).
+constexpr size_t kSampledHistoryRamp = 2;
+
 /**
  * \ingroup temponet
  * \brief Options of Train().
@@ -56,10 +60,14 @@ struct TrainOptions
     uint64_t seed{1};             //!< Seeds weights and window order.
     int threads{1};               //!< LibTorch intra-op threads.
     bool fixedWeights{false};     //!< Fixed loss weights 1 instead of learned ones.
-    std::string checkpointPath;   //!< Where checkpoints go ("" for none).
-    size_t checkpointEvery{0};    //!< Steps between checkpoints (0: end of each epoch).
-    std::string resumePath;       //!< Checkpoint to resume from ("" to start anew).
-    size_t stopAfterSteps{0};     //!< Stop (and checkpoint) after this many steps in all (0: no).
+    /// Scheduled sampling: the share of a window's history events replaced by
+    /// the model's own one-step samples (0: teacher forcing only). It ramps up
+    /// over the first kSampledHistoryRamp epochs; targets stay the real events.
+    double sampledHistory{0.0};
+    std::string checkpointPath; //!< Where checkpoints go ("" for none).
+    size_t checkpointEvery{0};  //!< Steps between checkpoints (0: end of each epoch).
+    std::string resumePath;     //!< Checkpoint to resume from ("" to start anew).
+    size_t stopAfterSteps{0};   //!< Stop (and checkpoint) after this many steps in all (0: no).
     std::function<void(const TrainProgress&)> progress; //!< Called after each step.
 };
 

@@ -543,10 +543,11 @@ TEST(Encoding, CalendarActivationBySpan)
     auto shortSpan = spanning(0.3);
     EXPECT_FALSE(shortSpan.TimeOfDayActive());
     EXPECT_FALSE(shortSpan.DayOfWeekActive());
+    EXPECT_TRUE(shortSpan.TrendActive());
     shortSpan.Calendar(t0, cal);
-    for (float x : cal)
+    for (size_t k = 0; k < kCalendarDim; ++k)
     {
-        EXPECT_EQ(x, 0.0F);
+        EXPECT_EQ(cal[k], k == kTrendIndex ? -1.0F : 0.0F) << k; // the span's start
     }
     auto days3 = spanning(3);
     EXPECT_TRUE(days3.TimeOfDayActive());
@@ -554,7 +555,7 @@ TEST(Encoding, CalendarActivationBySpan)
     days3.Calendar(t0, cal);
     EXPECT_NEAR(cal[0], 1.0, 1e-6); // 06:00: sin = 1
     EXPECT_NEAR(cal[1], 0.0, 1e-6);
-    for (size_t k = 2; k < kCalendarDim; ++k)
+    for (size_t k = 2; k < kTrendIndex; ++k)
     {
         EXPECT_EQ(cal[k], 0.0F);
     }
@@ -606,6 +607,40 @@ TEST(ActivityTracker, RatesAtEveryScaleWithoutStartUpBias)
     a.Clear();
     EXPECT_EQ(a.LogRate(2), 0.0);
     EXPECT_THROW(ActivityTracker(0.0), std::invalid_argument);
+}
+
+TEST(Encoding, TrendIsThePositionInTheTrainingSpan)
+{
+    EventTable t(TraceKind::Packets);
+    for (int i = 0; i <= 100; ++i)
+    {
+        t.Append(Packet(1000.0 + 10.0 * i, 1, 2, 6, 1000, 80, 60, 0x10));
+    }
+    const Encoding enc = Encoding::Fit(t);
+    ASSERT_TRUE(enc.TrendActive());
+    auto trendAt = [&](double ts) {
+        float cal[kCalendarDim];
+        enc.Calendar(ts, cal);
+        return cal[kTrendIndex];
+    };
+    EXPECT_FLOAT_EQ(trendAt(1000.0), -1.0F);
+    EXPECT_FLOAT_EQ(trendAt(1500.0), 0.0F);
+    EXPECT_FLOAT_EQ(trendAt(2000.0), 1.0F);
+    // Clamped outside the span: generation after the data continues its end.
+    EXPECT_FLOAT_EQ(trendAt(9000.0), 1.0F);
+    EXPECT_FLOAT_EQ(trendAt(10.0), -1.0F);
+    const EncodedTrace e = enc.Encode(t);
+    EXPECT_FLOAT_EQ(e.calendar[50 * kCalendarDim + kTrendIndex],
+                    static_cast<float>(2.0 * (e.ts[50] - 1000.0) / 1000.0 - 1.0));
+    EXPECT_EQ(Encoding::FromJson(enc.ToJson()).ToJson(), enc.ToJson());
+
+    EncodingOptions off;
+    off.trend = false;
+    const Encoding without = Encoding::Fit(t, off);
+    EXPECT_FALSE(without.TrendActive());
+    float cal[kCalendarDim];
+    without.Calendar(1500.0, cal);
+    EXPECT_EQ(cal[kTrendIndex], 0.0F);
 }
 
 TEST(Encoding, ActivityFeaturesOnlyForCoveredScalesAndWithinTheTrainingRange)
@@ -755,8 +790,12 @@ TEST(Encoding, FromJsonRejectsCorruptInput)
     using J = nlohmann::json;
     bad([](J& j) { j = J::array(); }, "expected a JSON object");
     bad([](J& j) { j["format"] = "x"; }, "'format'");
-    bad([](J& j) { j["version"] = 3; }, "unsupported version 3");
+    bad([](J& j) { j["version"] = 4; }, "unsupported version 4");
     bad([](J& j) { j["version"] = 1; }, "made before the activity features; train it anew");
+    bad([](J& j) { j["version"] = 2; }, "made before the trend feature; train it anew");
+    bad([](J& j) { j.erase("trend"); }, "missing key 'trend'");
+    bad([](J& j) { j["trend"] = 1; }, "'trend' must be an object");
+    bad([](J& j) { j["trend"]["end"] = j["trend"]["start"]; }, "'end' after 'start'");
     bad([](J& j) { j.erase("activity"); }, "missing key 'activity'");
     bad([](J& j) { j["activity"].erase(3); }, "'activity' must have 4 scales");
     bad([](J& j) { j["activity"][1]["scale"] = 60.0; }, "activity 1: its 'scale' differs");
@@ -846,11 +885,22 @@ TEST(Encoding, RealFourSicsResolutionAndCalendar)
     EXPECT_EQ(enc.Resolution(), 1e-6);
     EXPECT_FALSE(enc.TimeOfDayActive());
     EXPECT_FALSE(enc.DayOfWeekActive());
+    EXPECT_TRUE(enc.TrendActive());
     auto e = enc.Encode(t);
-    for (float x : e.calendar)
+    // 7 h: no time of day or weekday; the trend rises from -1 to 1.
+    float prev = -1.0F;
+    for (size_t i = 0; i < e.n; ++i)
     {
-        EXPECT_EQ(x, 0.0F);
+        for (size_t k = 0; k < kTrendIndex; ++k)
+        {
+            ASSERT_EQ(e.calendar[i * kCalendarDim + k], 0.0F) << i;
+        }
+        const float trend = e.calendar[i * kCalendarDim + kTrendIndex];
+        ASSERT_GE(trend, prev) << i;
+        prev = trend;
     }
+    EXPECT_FLOAT_EQ(e.calendar[kTrendIndex], -1.0F);
+    EXPECT_FLOAT_EQ(prev, 1.0F);
     for (size_t i = 1; i < e.n; ++i)
     {
         ASSERT_TRUE(std::isfinite(e.logGap[i]));

@@ -64,6 +64,17 @@ struct Bimodal
     }
 };
 
+/// \return the validation NLL per event of \p r's model before training
+/// (same encoding, sizes and seed) and after.
+std::pair<double, double>
+NllBeforeAndAfter(const TrainResult& r, const EventTable& t, const TrainOptions& o)
+{
+    const Encoding& enc = r.model.GetEncoding();
+    TempoNetModel untrained(enc, o.sizes, o.seed);
+    const NllReport before = untrained.Score(enc.Encode(t), r.trainEvents, o.primeEvents);
+    return {before.Total() / double(before.events), r.val.Total() / double(r.val.events)};
+}
+
 } // namespace
 
 TEST(LogNormMix, DensityIntegratesToOneAndMatchesSurvivalAndMean)
@@ -161,12 +172,7 @@ TEST(TempoNetTrainer, TrainingLowersValidationNll)
     o.epochs = 4;
     o.patience = 10;
     TrainResult r = Train(t, o, {});
-    const Encoding& enc = r.model.GetEncoding();
-    const EncodedTrace seq = enc.Encode(t);
-    TempoNetModel untrained(enc, o.sizes, o.seed);
-    const NllReport before = untrained.Score(seq, r.trainEvents, o.primeEvents);
-    const double beforePerEvent = before.Total() / double(before.events);
-    const double afterPerEvent = r.val.Total() / double(r.val.events);
+    const auto [beforePerEvent, afterPerEvent] = NllBeforeAndAfter(r, t, o);
     EXPECT_LT(afterPerEvent, beforePerEvent - 0.5)
         << "before " << beforePerEvent << " after " << afterPerEvent;
     EXPECT_EQ(r.valHistory.size(), r.epochs);
@@ -315,18 +321,25 @@ TEST(TempoNetTrainer, LearnsDayNightRateFromCalendar)
     EXPECT_NEAR(ratio / (dayRate / nightRate), 1.0, 0.10) << "learned day/night ratio " << ratio;
 }
 
-TEST(TempoNetTrainer, ResumeContinuesExactly)
+/// Resumption is exact with teacher forcing and with scheduled sampling
+/// (whose draws come from the seed and the step).
+class ResumeTest : public ::testing::TestWithParam<double>
+{
+};
+
+TEST_P(ResumeTest, ContinuesExactly)
 {
     const EventTable t = Bimodal::Make(2000, 4);
     const std::string dir = test::TempDir("resume");
     TrainOptions o = test::SmallTraining(30, 5, 7);
     o.epochs = 3;
     o.patience = 10;
+    o.sampledHistory = GetParam();
     TrainResult whole = Train(t, o, {});
 
     TrainOptions first = o;
     first.checkpointPath = dir + "/ck.tpn";
-    first.stopAfterSteps = 5;
+    first.stopAfterSteps = 6; // inside the second epoch, where sampling has ramped up
     TrainResult part = Train(t, first, {});
     ASSERT_TRUE(part.interrupted);
     ASSERT_TRUE(std::filesystem::exists(first.checkpointPath));
@@ -342,6 +355,41 @@ TEST(TempoNetTrainer, ResumeContinuesExactly)
     for (size_t k = 0; k < a.tensors.size(); ++k)
     {
         EXPECT_EQ(a.tensors[k].values, b.tensors[k].values) << a.tensors[k].name;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(TempoNetTrainer,
+                         ResumeTest,
+                         ::testing::Values(0.0, 0.4),
+                         [](const ::testing::TestParamInfo<double>& info) {
+                             return info.param > 0.0 ? "SampledHistory" : "TeacherForced";
+                         });
+
+TEST(TempoNetTrainer, SampledHistoryTrainsOnTheModelsOwnDraws)
+{
+    // One UDP flow: every event continues it, so the draws' key fields come
+    // from the flow cache. The share changes the training, still learns the
+    // gap law, and is bounded.
+    const EventTable t = Bimodal::Make(4000, 5);
+    TrainOptions o = test::SmallTraining(30, 5, 7);
+    o.epochs = 4;
+    o.patience = 10;
+    TrainResult forced = Train(t, o, {});
+    o.sampledHistory = 0.5;
+    TrainResult sampled = Train(t, o, {});
+    EXPECT_EQ(sampled.model.Meta()["training"]["sampled_history"].get<double>(), 0.5);
+    // The first epoch is teacher-forced in both; the ramp makes the rest differ.
+    ASSERT_EQ(forced.valHistory.size(), sampled.valHistory.size());
+    EXPECT_EQ(forced.valHistory[0], sampled.valHistory[0]);
+    EXPECT_NE(forced.valHistory.back(), sampled.valHistory.back());
+    const auto [untrained, perEvent] = NllBeforeAndAfter(sampled, t, o);
+    EXPECT_LT(perEvent, untrained - 0.5);
+    EXPECT_NEAR(perEvent, forced.val.Total() / double(forced.val.events), 0.2);
+
+    for (double bad : {-0.1, 1.0, std::nan("")})
+    {
+        o.sampledHistory = bad;
+        EXPECT_THROW(Train(t, o, {}), std::invalid_argument) << bad;
     }
 }
 
