@@ -260,8 +260,8 @@ class TempoNetRateScaleTestCase : public TestCase
  * \ingroup temponet-tests
  * Over many runs, what simulations sample is distributed as offline
  * generation from the same model. From an empty history the bundled model
- * opens in either of the capture's regimes (quiet DNS in about a third of the
- * runs, S7 otherwise), so events pooled over runs are not independent draws:
+ * opens in either of the capture's regimes (quiet DNS in some runs, S7 in
+ * most), so events pooled over runs are not independent draws:
  * each side's per-run statistics (event count, TCP share, mean log gap) are
  * compared by their means, within four standard errors, and the pooled
  * protocol and host-pair distributions within JSD 0.05.
