@@ -482,11 +482,14 @@ Encoding::Fit(const EventTable& train, const EncodingOptions& options)
     const auto off = e.Offsets(ts);
     double sum = 0;
     double sum2 = 0;
+    e.m_maxGap = kMinGap;
     for (size_t i = 1; i < ts.size(); ++i)
     {
-        const double l = std::log(GapOf(ts, off, i));
+        const double g = GapOf(ts, off, i);
+        const double l = std::log(g);
         sum += l;
         sum2 += l * l;
+        e.m_maxGap = std::max(e.m_maxGap, g);
     }
     const auto m = static_cast<double>(ts.size() - 1);
     e.m_logGapMean = sum / m;
@@ -694,6 +697,7 @@ Encoding::ToJson() const
     j["trend"] = {{"active", m_trend}, {"start", m_trendStart}, {"end", m_trendEnd}};
     j["flow_slots"] = m_flowSlots;
     j["mean_gap"] = m_meanGap;
+    j["max_gap"] = m_maxGap;
     nlohmann::json activity = nlohmann::json::array();
     for (size_t k = 0; k < kActivityDim; ++k)
     {
@@ -891,6 +895,11 @@ Encoding::FromJson(const nlohmann::json& j)
     if (!(e.m_meanGap > 0.0) || !std::isfinite(e.m_meanGap))
     {
         Fail(where, "'mean_gap' must be a positive number of seconds");
+    }
+    e.m_maxGap = Double(j, "max_gap", where);
+    if (!(e.m_maxGap > 0.0) || !std::isfinite(e.m_maxGap))
+    {
+        Fail(where, "'max_gap' must be a positive number of seconds");
     }
     const auto& activity = Array(j, "activity", where);
     if (activity.size() != kActivityDim)

@@ -471,7 +471,7 @@ class FlowCache
  *   "hosts" (address text), "vocabularies" (by field name; "host" for src and
  *   dst), "resolution", "log_gap_mean", "log_gap_std", "time_of_day",
  *   "day_of_week", "trend" ("active", "start", "end"), "flow_slots",
- *   "mean_gap", "activity" (per scale: "scale", "active", "mean", "std", "lo",
+ *   "mean_gap", "max_gap", "activity" (per scale: "scale", "active", "mean", "std", "lo",
  *   "hi")}. Doubles are written with round-trip
  *   precision, so a loaded encoding encodes exactly as the original.
  */
@@ -550,6 +550,13 @@ class Encoding
         return m_dayOfWeek;
     }
 
+    /// \return the longest gap of the training data in seconds: the cap of a
+    /// sampler's gaps.
+    double MaxGap() const
+    {
+        return m_maxGap;
+    }
+
     /// \return whether the trend feature is in use.
     bool TrendActive() const
     {
@@ -613,6 +620,7 @@ class Encoding
     double m_trendEnd{0};                 //!< Its last time.
     size_t m_flowSlots{8};                //!< K.
     double m_meanGap{1};                  //!< Mean training gap, seconds.
+    double m_maxGap{1};                   //!< Longest training gap, seconds.
 
     /// Standardisation of one activity feature.
     struct ActivityScale

@@ -391,7 +391,9 @@ TorchSampler::DoNext(double now, double rateScale)
     mix.logGapStd = enc.LogGapStd();
     const double u0 = s.uniform->GetValue();
     const double z = s.normal->GetValue();
-    const double gap = std::max(mix.Sample(u0, z), kMinGap);
+    // No gap longer than the training data's longest: one far-tail draw
+    // would otherwise silence the rest of a run.
+    const double gap = std::max(mix.SampleBelow(u0, z, enc.MaxGap()), kMinGap);
     const double y = (std::log(gap) - enc.LogGapMean()) / enc.LogGapStd();
     const double outTs = now + gap / rateScale;
     auto yT = torch::full({1, 1}, static_cast<float>(y), torch::kFloat32);
@@ -450,10 +452,6 @@ TorchSampler::DoNext(double now, double rateScale)
         else
         {
             std::vector<double> p = Softmax(s.impl.net->FieldLogits(j, s.out, yT, flowT, tokens));
-            if (Truncated(f))
-            {
-                EtaTruncate(p, s.eta);
-            }
             // Tokens never seen in training (e.g. an empty bucket) are not drawn;
             // ports and flags are constrained to the protocol.
             const bool portField = f == MarkField::SrcPort || f == MarkField::DstPort;
@@ -480,6 +478,12 @@ TorchSampler::DoNext(double now, double rateScale)
             if (feasible)
             {
                 p.swap(q);
+            }
+            // Truncation after the constraints, so it never leaves only
+            // outcomes the protocol rules out.
+            if (Truncated(f))
+            {
+                EtaTruncate(p, s.eta);
             }
             tok[j] = static_cast<int64_t>(DrawIndex(p, s.uniform->GetValue()));
             const auto token = static_cast<int32_t>(tok[j]);

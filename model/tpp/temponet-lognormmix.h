@@ -46,6 +46,19 @@ struct LogNormMix
      * \return the gap in seconds.
      */
     double Sample(double u, double z) const;
+
+    /**
+     * Draws a gap from the mixture truncated to (0, \p maxGap]: a component
+     * with probability w_k F_k(maxGap) (renormalised), then the gap from that
+     * component truncated at maxGap by the inverse CDF. A component whose
+     * mass above maxGap is below 1e-12 draws exactly as Sample() does.
+     * \param u uniform in [0, 1), picks the component.
+     * \param z a standard normal number.
+     * \param maxGap the cap in seconds (> 0); maxGap itself when the mixture
+     *        holds no mass below it.
+     * \return the gap in seconds.
+     */
+    double SampleBelow(double u, double z, double maxGap) const;
 };
 
 } // namespace temponet

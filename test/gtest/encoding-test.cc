@@ -630,6 +630,8 @@ TEST(Encoding, TrendIsThePositionInTheTrainingSpan)
     EXPECT_FLOAT_EQ(trendAt(9000.0), 1.0F);
     EXPECT_FLOAT_EQ(trendAt(10.0), -1.0F);
     const EncodedTrace e = enc.Encode(t);
+    // The sampler's gap cap: the longest training gap, as Encode computes gaps.
+    EXPECT_EQ(enc.MaxGap(), *std::max_element(e.gap.begin(), e.gap.end()));
     EXPECT_FLOAT_EQ(e.calendar[50 * kCalendarDim + kTrendIndex],
                     static_cast<float>(2.0 * (e.ts[50] - 1000.0) / 1000.0 - 1.0));
     EXPECT_EQ(Encoding::FromJson(enc.ToJson()).ToJson(), enc.ToJson());
@@ -802,6 +804,8 @@ TEST(Encoding, FromJsonRejectsCorruptInput)
     bad([](J& j) { j["activity"][0]["std"] = 0.0; }, "'std' must be at least 0.05");
     bad([](J& j) { j["activity"][0]["lo"] = 9.0; }, "'lo' at most 'hi'");
     bad([](J& j) { j["mean_gap"] = 0.0; }, "'mean_gap' must be a positive");
+    bad([](J& j) { j["max_gap"] = -1.0; }, "'max_gap' must be a positive");
+    bad([](J& j) { j.erase("max_gap"); }, "missing key 'max_gap'");
     bad([](J& j) { j["version"] = "1"; }, "'version' must be an integer");
     bad([](J& j) { j["kind"] = "frames"; }, "'kind'");
     bad([](J& j) { j.erase("hosts"); }, "missing key 'hosts'");

@@ -12,6 +12,7 @@
 #include "temponet-time-format.h"
 #include "temponet-trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -109,6 +110,47 @@ TEST(LogNormMix, DensityIntegratesToOneAndMatchesSurvivalAndMean)
         sum += d.Sample(u(rng), z(rng));
     }
     EXPECT_NEAR(sum / n / d.Mean(), 1.0, 0.03);
+}
+
+TEST(LogNormMix, SampleBelowDrawsTheTruncatedMixture)
+{
+    LogNormMix d;
+    d.logWeights = {std::log(0.2), std::log(0.5), std::log(0.3)};
+    d.means = {-1.5, 0.2, 1.7};
+    d.logScales = {std::log(0.3), std::log(0.8), std::log(0.5)};
+    d.logGapMean = -1.0;
+    d.logGapStd = 2.0;
+    std::mt19937_64 rng(4);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::normal_distribution<double> z(0.0, 1.0);
+    // Cap at 3 s: about 29 % of the mass lies above it. The empirical CDF of
+    // the draws matches (1 - S(x)) / (1 - S(cap)) and nothing exceeds the cap.
+    const double cap = 3.0;
+    const double inside = 1.0 - d.Survival(cap);
+    ASSERT_GT(1.0 - inside, 0.2);
+    const int n = 200000;
+    std::vector<double> draws(n);
+    for (int i = 0; i < n; ++i)
+    {
+        draws[i] = d.SampleBelow(u(rng), z(rng), cap);
+        ASSERT_LE(draws[i], cap);
+        ASSERT_GT(draws[i], 0.0);
+    }
+    std::sort(draws.begin(), draws.end());
+    for (double x : {0.01, 0.1, 0.5, 1.0, 2.0, 2.9})
+    {
+        const double empirical =
+            double(std::upper_bound(draws.begin(), draws.end(), x) - draws.begin()) / n;
+        EXPECT_NEAR(empirical, (1.0 - d.Survival(x)) / inside, 0.005) << x;
+    }
+    // A cap far above the mixture changes nothing; one below all of it gives the cap.
+    for (int i = 0; i < 100; ++i)
+    {
+        const double a = u(rng);
+        const double b = z(rng);
+        EXPECT_EQ(d.SampleBelow(a, b, 1e12), d.Sample(a, b));
+    }
+    EXPECT_EQ(d.SampleBelow(0.5, 0.0, 1e-300), 1e-300);
 }
 
 TEST(TempoNetModel, ScoreAgreesWithDirectComputation)
