@@ -65,6 +65,19 @@ struct Bimodal
     }
 };
 
+/// \return a three-component mixture with separated modes.
+LogNormMix
+ThreeComponents()
+{
+    LogNormMix d;
+    d.logWeights = {std::log(0.2), std::log(0.5), std::log(0.3)};
+    d.means = {-1.5, 0.2, 1.7};
+    d.logScales = {std::log(0.3), std::log(0.8), std::log(0.5)};
+    d.logGapMean = -1.0;
+    d.logGapStd = 2.0;
+    return d;
+}
+
 /// \return the validation NLL per event of \p r's model before training
 /// (same encoding, sizes and seed) and after.
 std::pair<double, double>
@@ -80,12 +93,7 @@ NllBeforeAndAfter(const TrainResult& r, const EventTable& t, const TrainOptions&
 
 TEST(LogNormMix, DensityIntegratesToOneAndMatchesSurvivalAndMean)
 {
-    LogNormMix d;
-    d.logWeights = {std::log(0.2), std::log(0.5), std::log(0.3)};
-    d.means = {-1.5, 0.2, 1.7};
-    d.logScales = {std::log(0.3), std::log(0.8), std::log(0.5)};
-    d.logGapMean = -1.0;
-    d.logGapStd = 2.0;
+    const LogNormMix d = ThreeComponents();
     // Integrate p(gap) d gap = p(gap) gap d ln(gap) over a wide log grid.
     double integral = 0.0;
     double below1 = 0.0;
@@ -114,12 +122,7 @@ TEST(LogNormMix, DensityIntegratesToOneAndMatchesSurvivalAndMean)
 
 TEST(LogNormMix, SampleBelowDrawsTheTruncatedMixture)
 {
-    LogNormMix d;
-    d.logWeights = {std::log(0.2), std::log(0.5), std::log(0.3)};
-    d.means = {-1.5, 0.2, 1.7};
-    d.logScales = {std::log(0.3), std::log(0.8), std::log(0.5)};
-    d.logGapMean = -1.0;
-    d.logGapStd = 2.0;
+    const LogNormMix d = ThreeComponents();
     std::mt19937_64 rng(4);
     std::uniform_real_distribution<double> u(0.0, 1.0);
     std::normal_distribution<double> z(0.0, 1.0);
