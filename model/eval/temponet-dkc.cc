@@ -48,17 +48,6 @@ HasPorts(int proto)
            proto == 136 /* UDP-Lite */;
 }
 
-/// \return true for a multicast or limited-broadcast address.
-bool
-IsGroupAddress(const IpAddr& a)
-{
-    if (a.IsV4())
-    {
-        return (a.V4() >> 28) == 0xe || a.V4() == 0xffffffffU;
-    }
-    return a.IsV6() && a.Bytes()[0] == 0xff;
-}
-
 } // namespace
 
 const std::vector<DkcRule>&
@@ -115,7 +104,7 @@ CheckDomainKnowledge(const EventTable& t)
         broken[kUnsetAddress] = !src.IsSet() || !dst.IsSet();
         broken[kFamilyMismatch] = (src.IsSet() && dst.IsSet() && src.IsV6() != dst.IsV6()) ||
                                   (proto == kIcmp && v6) || (proto == kIcmpV6 && src.IsV4());
-        broken[kSourceMulticast] = IsGroupAddress(src);
+        broken[kSourceMulticast] = src.IsGroup();
         broken[kPortRange] = sport < -1 || sport > 65535 || dport < -1 || dport > 65535;
         broken[kPortsWithoutTransport] = !HasPorts(proto) && (sport >= 0 || dport >= 0);
         broken[kMissingPorts] = (proto == kTcp || proto == kUdp) && (sport < 0 || dport < 0);

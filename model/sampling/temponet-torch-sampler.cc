@@ -403,7 +403,11 @@ TorchSampler::DoNext(double now, double rateScale)
     EtaTruncate(pFlow, s.eta);
     for (size_t l = 0; l < pFlow.size(); ++l)
     {
-        if (!s.cache.IsValid(static_cast<int32_t>(l)))
+        // Empty slots, and the reverse of a flow to a group address (which
+        // would give the event a multicast or broadcast source), are not drawn.
+        const auto label = static_cast<int32_t>(l);
+        if (!s.cache.IsValid(label) ||
+            (label != 0 && s.hosts.at(static_cast<size_t>(s.cache.Resolve(label).src)).IsGroup()))
         {
             pFlow[l] = 0.0;
         }
@@ -453,7 +457,8 @@ TorchSampler::DoNext(double now, double rateScale)
         {
             std::vector<double> p = Softmax(s.impl.net->FieldLogits(j, s.out, yT, flowT, tokens));
             // Tokens never seen in training (e.g. an empty bucket) are not drawn;
-            // ports and flags are constrained to the protocol.
+            // ports and flags are constrained to the protocol; a new flow's
+            // source is never a group address the vocabulary holds exactly.
             const bool portField = f == MarkField::SrcPort || f == MarkField::DstPort;
             const bool flagField = f == MarkField::TcpFlags;
             const bool constrain = (portField || flagField) && v.HasNotApplicable();
@@ -461,13 +466,17 @@ TorchSampler::DoNext(double now, double rateScale)
             // A flow's bytes lie within its packets times the smallest and
             // the largest IP packet (the DKC rule bytes_range).
             const bool bytesField = f == MarkField::Bytes && packets >= 1;
+            const bool srcField = f == MarkField::Src;
             const int64_t bytesLo = bytesField ? packets * MinimumIpPacket(int(proto), v6) : 0;
             const int64_t bytesHi = bytesField ? packets * kMaxIpTotalLength : 0;
             std::vector<double> q = p;
             double sum = 0.0;
             for (size_t k = 0; k < q.size(); ++k)
             {
-                if (v.At(k).count == 0 || (constrain && (k == 0) == applicable) ||
+                const Vocabulary::Token& t = v.At(k);
+                if (t.count == 0 || (constrain && (k == 0) == applicable) ||
+                    (srcField && t.kind == Vocabulary::Kind::Exact &&
+                     s.hosts.at(static_cast<size_t>(t.value)).IsGroup()) ||
                     (bytesField && !v.CanHold(static_cast<int32_t>(k), bytesLo, bytesHi)))
                 {
                     q[k] = 0.0;

@@ -61,6 +61,16 @@ IpAddr::Parse(std::string_view text)
     return FromV6(bytes);
 }
 
+bool
+IpAddr::IsGroup() const
+{
+    if (IsV4())
+    {
+        return (V4() >> 28) == 0xe || V4() == 0xffffffffU;
+    }
+    return IsV6() && m_bytes[0] == 0xff;
+}
+
 uint32_t
 IpAddr::V4() const
 {

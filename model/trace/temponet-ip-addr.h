@@ -69,6 +69,11 @@ class IpAddr
     /// \return the IPv4 address in host byte order (0 for IPv6).
     uint32_t V4() const;
 
+    /// \return true for a group address, never a packet's source: IPv4
+    /// multicast (224/4) or the limited broadcast 255.255.255.255, IPv6
+    /// multicast (ff00::/8).
+    bool IsGroup() const;
+
     /// \return the 16 address bytes (IPv4 uses the first four), network order.
     const std::array<uint8_t, 16>& Bytes() const
     {

@@ -16,6 +16,20 @@
 
 using namespace ns3::temponet;
 
+TEST(IpAddr, GroupAddresses)
+{
+    auto group = [](const char* text) { return IpAddr::Parse(text)->IsGroup(); };
+    EXPECT_TRUE(group("224.0.0.9"));
+    EXPECT_TRUE(group("239.255.255.250"));
+    EXPECT_TRUE(group("255.255.255.255"));
+    EXPECT_TRUE(group("ff02::1"));
+    EXPECT_FALSE(group("223.255.255.255"));
+    EXPECT_FALSE(group("240.0.0.1"));
+    EXPECT_FALSE(group("172.16.255.255"));
+    EXPECT_FALSE(group("fe80::1"));
+    EXPECT_FALSE(IpAddr().IsGroup());
+}
+
 TEST(IpAddr, ParsesAndPrintsBothFamilies)
 {
     auto a = IpAddr::Parse("192.168.1.20");

@@ -336,6 +336,41 @@ TEST(TorchSampler, RateScaleTwoDoublesTheEvents)
     EXPECT_LE(p2 / p1, 2.2);
 }
 
+TEST(TorchSampler, NeverGivesAnEventAGroupSource)
+{
+    // RIP-like traffic: a router answers its neighbour's unicast requests
+    // (replies continue the flow in reverse) and announces to 224.0.0.9 from
+    // the same port. Reversing the multicast flow would give the event a
+    // multicast source (the DKC rule source_multicast): the sampler must not.
+    std::mt19937_64 rng(5);
+    std::exponential_distribution<double> gap(4.0);
+    EventTable t;
+    double ts = 1e6;
+    const uint32_t router = 0x0a000001;
+    const uint32_t peer = 0x0a000002;
+    const uint32_t group = 0xe0000009;
+    while (t.Size() < 3000)
+    {
+        t.Append(Packet(ts += gap(rng), peer, router, 17, 520, 520, 52, -1));
+        t.Append(Packet(ts += 0.01, router, peer, 17, 520, 520, 72, -1));
+        t.Append(Packet(ts += gap(rng), router, group, 17, 520, 520, 72, -1));
+    }
+    TrainOptions o = test::SmallTraining(4, 4, 3, 60);
+    const TempoNetModel model = Train(t, o, {}).model;
+    TorchSampler s(model);
+    s.SetEta(0.0);
+    const EventTable g = RunSampler(s, 2, 1, t.Ts().back(), 600);
+    ASSERT_GT(g.Size(), 500u);
+    size_t toGroup = 0;
+    for (size_t i = 0; i < g.Size(); ++i)
+    {
+        const TraceEvent e = g.Get(i);
+        ASSERT_FALSE(e.src.IsGroup()) << "event " << i << " from " << e.src.ToString();
+        toGroup += e.dst.IsGroup() ? 1 : 0;
+    }
+    EXPECT_GT(toGroup, 50u) << "the multicast flow is generated";
+}
+
 TEST(TorchSampler, ValuesComeFromTrainingDataAndTcpFlagsAreInOrder)
 {
     Shared& sh = SharedModel();
