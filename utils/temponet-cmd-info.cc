@@ -53,6 +53,7 @@ RunInfo(int argc, const char* const* argv)
     }
     j["hosts"] = enc.Hosts().size();
     j["resolution_s"] = enc.Resolution();
+    j["max_gap_s"] = enc.MaxGap();
     j["log_gap_mean"] = enc.LogGapMean();
     j["log_gap_std"] = enc.LogGapStd();
     j["calendar"] = {{"time_of_day", enc.TimeOfDayActive()},
@@ -89,6 +90,7 @@ RunInfo(int argc, const char* const* argv)
     }
     std::printf("\nhosts       %zu\n", enc.Hosts().size());
     std::printf("resolution  %g s\n", enc.Resolution());
+    std::printf("gaps        at most %g s (the training data's longest)\n", enc.MaxGap());
     std::printf("calendar    time of day %s, day of week %s, trend %s\n",
                 enc.TimeOfDayActive() ? "active" : "inactive (training span too short)",
                 enc.DayOfWeekActive() ? "active" : "inactive (training span too short)",

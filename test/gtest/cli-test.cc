@@ -159,6 +159,8 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     const auto info = nlohmann::json::parse(r.out);
     EXPECT_EQ(info["kind"], "packets");
     EXPECT_EQ(info["calendar"]["time_of_day"], false);
+    EXPECT_EQ(info["calendar"]["trend"], true);
+    EXPECT_GT(info["max_gap_s"].get<double>(), 0.0);
     EXPECT_EQ(info["network"]["hidden"], 16);
     EXPECT_EQ(info["provenance"]["epochs"], 2);
     EXPECT_EQ(info["provenance"]["input_file"], dir + "/train.csv");
