@@ -365,6 +365,10 @@ class FlowCache
         int64_t srcPort{-1}; //!< Source port or -1.
         int64_t dstPort{-1}; //!< Destination port or -1.
 
+        /// \return the raw value of key field \p f (IsFlowKeyField); -1 for
+        /// any other field.
+        int64_t Get(MarkField f) const;
+
         /// \return the same flow seen from the other side.
         Tuple Reversed() const
         {

@@ -10,6 +10,26 @@ namespace ns3
 namespace temponet
 {
 
+int64_t
+FlowCache::Tuple::Get(MarkField f) const
+{
+    switch (f)
+    {
+    case MarkField::Src:
+        return src;
+    case MarkField::Dst:
+        return dst;
+    case MarkField::Proto:
+        return proto;
+    case MarkField::SrcPort:
+        return srcPort;
+    case MarkField::DstPort:
+        return dstPort;
+    default:
+        return -1;
+    }
+}
+
 FlowCache::FlowCache(size_t slots)
     : m_slots(slots)
 {

@@ -433,24 +433,7 @@ TorchSampler::DoNext(double now, double rateScale)
         const Vocabulary& v = enc.Vocab(f);
         if (label != 0 && IsFlowKeyField(f))
         {
-            switch (f)
-            {
-            case MarkField::Src:
-                raw[j] = cont.src;
-                break;
-            case MarkField::Dst:
-                raw[j] = cont.dst;
-                break;
-            case MarkField::Proto:
-                raw[j] = cont.proto;
-                break;
-            case MarkField::SrcPort:
-                raw[j] = cont.srcPort;
-                break;
-            default:
-                raw[j] = cont.dstPort;
-                break;
-            }
+            raw[j] = cont.Get(f);
             tok[j] = v.TokenOf(raw[j]);
         }
         else

@@ -328,8 +328,7 @@ EventBatch
 Session::SampledHistory(const EventBatch& in, const std::vector<size_t>& starts, double p)
 {
     torch::NoGradGuard noGrad;
-    auto& impl = m_model.GetImpl();
-    auto& net = impl.net;
+    auto& net = m_model.GetImpl().net;
     net->eval();
     auto gen =
         at::make_generator<at::CPUGeneratorImpl>(MixSeed(m_options.seed, m_state.globalStep));
@@ -382,42 +381,23 @@ Session::SampledHistory(const EventBatch& in, const std::vector<size_t>& starts,
             for (int64_t j = 0; j < nf; ++j)
             {
                 const MarkField f = fields[static_cast<size_t>(j)];
-                int64_t raw = -1;
-                switch (f)
+                if (IsFlowKeyField(f))
                 {
-                case MarkField::Src:
-                    raw = c.src;
-                    break;
-                case MarkField::Dst:
-                    raw = c.dst;
-                    break;
-                case MarkField::Proto:
-                    raw = c.proto;
-                    break;
-                case MarkField::SrcPort:
-                    raw = c.srcPort;
-                    break;
-                case MarkField::DstPort:
-                    raw = c.dstPort;
-                    break;
-                default:
-                    continue;
+                    contP[(w * t + k) * nf + j] = m_encoding.Vocab(f).TokenOf(c.Get(f));
                 }
-                contP[(w * t + k) * nf + j] = m_encoding.Vocab(f).TokenOf(raw);
             }
         }
     }
-    auto continued = (flow != 0).unsqueeze(-1);
-    auto keyField = (impl.keyField > 0.5f).to(torch::kBool);
+    auto continued = flow != 0;
 
     // The fields in chain order; a continued flow's key fields are fixed.
     auto tokens = torch::zeros({b, t, nf}, torch::kInt64);
     for (int64_t j = 0; j < nf; ++j)
     {
         auto tok = draw(net->FieldLogits(static_cast<size_t>(j), h, y, flow, tokens));
-        if (keyField[j].item<bool>())
+        if (IsFlowKeyField(fields[static_cast<size_t>(j)]))
         {
-            tok = torch::where(continued.squeeze(-1), contTok.select(-1, j), tok);
+            tok = torch::where(continued, contTok.select(-1, j), tok);
         }
         tokens.select(-1, j).copy_(tok);
     }

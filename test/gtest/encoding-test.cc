@@ -362,6 +362,12 @@ TEST(FlowCache, Labels)
     const FlowCache::Tuple a{0, 1, 6, 1234, 80};
     const FlowCache::Tuple b{2, 3, 17, 53, 53};
     const FlowCache::Tuple d{4, 5, 1, -1, -1};
+    EXPECT_EQ(a.Get(MarkField::Src), 0);
+    EXPECT_EQ(a.Get(MarkField::Dst), 1);
+    EXPECT_EQ(a.Get(MarkField::Proto), 6);
+    EXPECT_EQ(a.Get(MarkField::SrcPort), 1234);
+    EXPECT_EQ(a.Get(MarkField::DstPort), 80);
+    EXPECT_EQ(a.Get(MarkField::Size), -1);
     EXPECT_EQ(c.LabelOf(a), 0);
     EXPECT_TRUE(c.IsValid(0));
     EXPECT_FALSE(c.IsValid(1));
