@@ -69,7 +69,8 @@ TempoNetGenerator::GetTypeId()
                           MakeStringAccessor(&TempoNetGenerator::m_startTime),
                           MakeStringChecker())
             .AddAttribute("RateScale",
-                          "Multiplies the event rate; the marks' distribution is kept.",
+                          "Multiplies the event rate; the marks' distribution is kept. A TempoNet "
+                          "model's own rate calibration (temponet info) applies on top.",
                           DoubleValue(1.0),
                           MakeDoubleAccessor(&TempoNetGenerator::m_rateScale),
                           MakeDoubleChecker<double>(1e-9))

@@ -52,6 +52,7 @@ SmallTraining(size_t epochs,
     o.epochs = epochs;
     o.patience = patience;
     o.maxStepsPerEpoch = maxSteps;
+    o.minStepsPerEpoch = 0; // one pass per epoch: the tests' traces are tiny
     o.threads = 2;
     o.seed = seed;
     return o;

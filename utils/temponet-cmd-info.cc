@@ -69,6 +69,7 @@ RunInfo(int argc, const char* const* argv)
     }
     j["flow_slots"] = enc.FlowSlots();
     j["sampling_eta"] = TorchSampler::ModelEta(model);
+    j["sampling_rate_scale"] = TorchSampler::ModelRateScale(model);
     const ModelSizes& s = model.Sizes();
     j["network"] = {{"hidden", s.hidden},
                     {"layers", s.layers},
@@ -109,6 +110,11 @@ RunInfo(int argc, const char* const* argv)
                 j["sampling_eta"].get<double>(),
                 model.Meta().contains("sampling") ? "chosen by the free-running check"
                                                   : "the default: the model file names none");
+    std::printf("            rate scale %g (%s)\n",
+                j["sampling_rate_scale"].get<double>(),
+                j["sampling_rate_scale"].get<double>() != 1.0
+                    ? "calibrated by the free-running event count"
+                    : "none: the learned rate");
     std::printf("network     GRU %lld x %lld, %lld-component log-normal mixture, %zu weights\n",
                 static_cast<long long>(s.layers),
                 static_cast<long long>(s.hidden),

@@ -179,6 +179,9 @@ RunTrain(int argc, const char* const* argv)
         "max-steps-per-epoch",
         po::value<size_t>(&o.maxStepsPerEpoch)->default_value(o.maxStepsPerEpoch),
         "cap on steps per epoch (0: none)")(
+        "min-steps-per-epoch",
+        po::value<size_t>(&o.minStepsPerEpoch)->default_value(o.minStepsPerEpoch),
+        "fewest steps per epoch: a short trace is passed over several times")(
         "lr",
         po::value<double>(&o.learningRate)->default_value(o.learningRate),
         "learning rate")("val-frac",
@@ -192,6 +195,8 @@ RunTrain(int argc, const char* const* argv)
         "0 to below 1)")("no-activity", "leave out the activity features (recent event rates)")(
         "no-trend",
         "leave out the trend feature (the position in the training span)")(
+        "no-rate-calibration",
+        "keep the learned event rate (no rate scale from the free-running check)")(
         "numeric-bins",
         po::value<size_t>(&o.encoding.numericBins)->default_value(o.encoding.numericBins),
         "log-spaced bins of size, duration, packets and bytes (2 to 256)")(
@@ -270,7 +275,14 @@ RunTrain(int argc, const char* const* argv)
     // window and compare its output with the real events there, at each
     // candidate eta truncation level; the model keeps the best.
     const EtaChoice choice = ChooseEta(r.model, table, r.trainEvents, o.primeEvents);
-    const FreeRunReport& free = choice.report;
+    // Then its event rate: the free run's count against the real one.
+    RateCalibration calibration;
+    calibration.before = calibration.after = choice.report;
+    if (!vm.count("no-rate-calibration"))
+    {
+        calibration = CalibrateRate(r.model, table, r.trainEvents, o.primeEvents);
+    }
+    const FreeRunReport& free = calibration.after;
     r.model.Save(out);
     nlohmann::json report;
     report["model"] = out;
@@ -295,6 +307,8 @@ RunTrain(int argc, const char* const* argv)
     };
     report["free_running"] = freeJson(free);
     report["free_running"]["eta"] = choice.eta;
+    report["free_running"]["rate_scale"] = calibration.rateScale;
+    report["free_running_uncalibrated"] = freeJson(calibration.before);
     report["free_running_by_eta"] = nlohmann::json::array();
     for (const auto& [eta, f] : choice.tried)
     {
@@ -326,6 +340,13 @@ RunTrain(int argc, const char* const* argv)
                   << f.hostPairJsd << ";";
     }
     std::cerr << " the model samples with eta " << choice.eta << "\n";
+    if (calibration.rateScale != 1.0)
+    {
+        std::cerr << "temponet train: rate calibrated by " << calibration.rateScale << ": "
+                  << calibration.before.generatedEvents << " -> " << free.generatedEvents
+                  << " events against " << free.realEvents << " real (host-pair JSD "
+                  << free.hostPairJsd << ")\n";
+    }
     std::cerr << "temponet train: wrote " << out << " (" << r.epochs << " epochs, best "
               << r.bestEpoch << ", " << static_cast<long>(r.eventsPerSecond) << " events/s)\n";
     return 0;

@@ -11,6 +11,7 @@
 #include <ns3/log.h>
 #include <ns3/random-variable-stream.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <unordered_map>
@@ -120,6 +121,7 @@ struct TorchSampler::State
     std::unordered_map<IpAddr, int64_t> hostIndex; //!< Address to raw host value.
     int fieldIndex[16] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
     double eta{TorchSampler::kDefaultEta};
+    double rateCalibration{1.0}; //!< The model's rate scale (ModelRateScale()).
     Ptr<UniformRandomVariable> uniform;
     Ptr<NormalRandomVariable> normal;
 
@@ -217,6 +219,7 @@ TorchSampler::TorchSampler(const TempoNetModel& model)
 {
     m_state->Reset();
     m_state->eta = ModelEta(model);
+    m_state->rateCalibration = ModelRateScale(model);
     if (model.GetEncoding().Kind() == TraceKind::Flows)
     {
         SetTcpRepair(false);
@@ -241,6 +244,27 @@ TorchSampler::ModelEta(const TempoNetModel& model)
     return (*it)["eta"].get<double>();
 }
 
+double
+TorchSampler::ModelRateScale(const TempoNetModel& model)
+{
+    const nlohmann::json& meta = model.Meta();
+    const auto it = meta.find("sampling");
+    if (it == meta.end() || !it->is_object() || !it->contains("rate_scale"))
+    {
+        return 1.0;
+    }
+    const nlohmann::json& v = (*it)["rate_scale"];
+    if (!v.is_number() ||
+        !(v.get<double>() >= kMinRateCalibration && v.get<double>() <= kMaxRateCalibration))
+    {
+        throw std::invalid_argument("the model's 'sampling' metadata has a 'rate_scale' that is "
+                                    "not a number in [" +
+                                    std::to_string(kMinRateCalibration) + ", " +
+                                    std::to_string(kMaxRateCalibration) + "]");
+    }
+    return v.get<double>();
+}
+
 EtaChoice
 ChooseEta(TempoNetModel& model,
           const EventTable& input,
@@ -252,6 +276,9 @@ ChooseEta(TempoNetModel& model,
     {
         throw std::invalid_argument("ChooseEta: no candidate eta level");
     }
+    // The levels are compared on the model as it was trained: no earlier
+    // rate calibration.
+    model.Meta().erase("sampling");
     EtaChoice choice;
     double best = HUGE_VAL;
     for (double eta : candidates)
@@ -272,6 +299,45 @@ ChooseEta(TempoNetModel& model,
     model.Meta()["sampling"] = {{"eta", choice.eta},
                                 {"chosen_by", "free-running check over the validation window"}};
     return choice;
+}
+
+RateCalibration
+CalibrateRate(TempoNetModel& model, const EventTable& input, size_t cut, size_t primeEvents)
+{
+    const double eta = TorchSampler::ModelEta(model);
+    nlohmann::json& sampling = model.Meta()["sampling"];
+    if (!sampling.is_object())
+    {
+        sampling = {{"eta", eta}, {"chosen_by", "the default level"}};
+    }
+    sampling.erase("rate_scale");
+    sampling.erase("rate_scale_by");
+    auto freeRun = [&]() {
+        TorchSampler sampler(model);
+        sampler.AssignStreams(0);
+        return CheckFreeRunning(sampler, input, cut, primeEvents);
+    };
+    RateCalibration c;
+    c.before = freeRun();
+    c.after = c.before;
+    // The correction is the log count ratio less two Poisson standard errors
+    // of the real count: a rate that is right within the noise stays as
+    // learned (a timer's period would otherwise be detuned by noise).
+    const double logRatio =
+        std::log((double(c.before.realEvents) + 1.0) / (double(c.before.generatedEvents) + 1.0));
+    const double noise = 2.0 / std::sqrt(double(c.before.realEvents) + 1.0);
+    const double excess = std::max(std::fabs(logRatio) - noise, 0.0);
+    if (excess == 0.0)
+    {
+        return c;
+    }
+    c.rateScale = std::clamp(std::exp(std::copysign(excess, logRatio)),
+                             TorchSampler::kMinRateCalibration,
+                             TorchSampler::kMaxRateCalibration);
+    sampling["rate_scale"] = c.rateScale;
+    sampling["rate_scale_by"] = "free-running event count over the validation window";
+    c.after = freeRun();
+    return c;
 }
 
 TorchSampler::~TorchSampler() = default;
@@ -395,7 +461,7 @@ TorchSampler::DoNext(double now, double rateScale)
     // would otherwise silence the rest of a run.
     const double gap = std::max(mix.SampleBelow(u0, z, enc.MaxGap()), kMinGap);
     const double y = (std::log(gap) - enc.LogGapMean()) / enc.LogGapStd();
-    const double outTs = now + gap / rateScale;
+    const double outTs = now + gap / (rateScale * s.rateCalibration);
     auto yT = torch::full({1, 1}, static_cast<float>(y), torch::kFloat32);
 
     // 2. The continuation mark, over the filled slots only.

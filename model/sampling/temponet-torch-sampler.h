@@ -70,6 +70,21 @@ class TorchSampler : public Sampler
      */
     static double ModelEta(const TempoNetModel& model);
 
+    /// The range of a model's rate calibration (CalibrateRate()): beyond it
+    /// the model is wrong in kind, not in rate.
+    static constexpr double kMinRateCalibration = 0.5;
+    static constexpr double kMaxRateCalibration = 2.0; //!< See kMinRateCalibration.
+
+    /**
+     * \return the rate scale CalibrateRate() gave \p model (metadata
+     * "sampling": {"rate_scale": ...}), or 1. The sampler multiplies the
+     * rate scale it is asked for (the RateScale attribute, --rate-scale) by
+     * it: the gaps drawn in the model's own time are divided by both.
+     * \throws std::invalid_argument if that metadata is not a number in
+     * [kMinRateCalibration, kMaxRateCalibration].
+     */
+    static double ModelRateScale(const TempoNetModel& model);
+
     int64_t AssignStreams(int64_t stream) override;
     TraceKind Kind() const override;
     std::string Name() const override;
@@ -100,9 +115,10 @@ struct EtaChoice
  * for each candidate a TorchSampler at that level (streams from 0, the
  * current RngSeed and RngRun) runs free over the real window [cut, n) of
  * \p input (CheckFreeRunning()); the level with the smallest rate log-ratio
- * plus host-pair JSD wins (ties: the smaller level). It is written to the
- * model's metadata ("sampling"), so TorchSampler uses it by default once the
- * model is saved and loaded.
+ * plus host-pair JSD wins (ties: the smaller level). The levels run on the
+ * model as trained: the metadata "sampling" (an earlier rate calibration
+ * too) is replaced by the chosen level, so TorchSampler uses it by default
+ * once the model is saved and loaded.
  * \throws std::invalid_argument if \p candidates is empty or the window is.
  */
 EtaChoice ChooseEta(TempoNetModel& model,
@@ -110,6 +126,35 @@ EtaChoice ChooseEta(TempoNetModel& model,
                     size_t cut,
                     size_t primeEvents,
                     const std::vector<double>& candidates = {0.0, 0.02, 0.05});
+
+/**
+ * \ingroup temponet
+ * \brief What CalibrateRate() measured.
+ */
+struct RateCalibration
+{
+    double rateScale{1.0}; //!< The model's rate scale (1: none).
+    FreeRunReport before;  //!< The free run without it.
+    FreeRunReport after;   //!< The free run with it (before when it is 1).
+};
+
+/**
+ * Calibrates the event rate of \p model (at its eta level) to the real
+ * window [cut, n) of \p input. A likelihood-trained model run on its own
+ * output drifts in rate (exposure bias: DARPA'99's free run gave 1.3 times
+ * the real count); the gaps of the free run (CheckFreeRunning(), streams
+ * from 0) are then all scaled by one factor, the model's rate scale, so the
+ * count matches. Only the part of the log count ratio beyond two Poisson
+ * standard errors of the real count is corrected, within
+ * [kMinRateCalibration, kMaxRateCalibration]. Written to the model's
+ * metadata ("sampling": {"rate_scale": ...}; removed when 1), so
+ * TorchSampler applies it once the model is saved and loaded.
+ * \throws std::invalid_argument if the window or the prefix is empty.
+ */
+RateCalibration CalibrateRate(TempoNetModel& model,
+                              const EventTable& input,
+                              size_t cut,
+                              size_t primeEvents);
 
 } // namespace temponet
 } // namespace ns3

@@ -246,19 +246,28 @@ Session::Session(const EventTable& input, const TrainOptions& options)
 std::vector<size_t>
 Session::EpochStarts()
 {
-    // Windows overlap by the burn-in so each event is predicted about once per epoch.
+    // Windows overlap by the burn-in so each event is predicted about once per
+    // pass. A short trace gets several passes (each with its own offset and
+    // order) until the epoch has minStepsPerEpoch steps: with a pass of a few
+    // steps, validation after each would stop training on noise.
     const size_t stride = std::max<size_t>(1, m_window - m_burnIn);
     const size_t lastStart = m_cut - m_window;
+    const size_t wanted = m_options.minStepsPerEpoch * m_options.batch;
     std::vector<size_t> starts;
-    for (size_t s = m_rng() % stride; s <= lastStart; s += stride)
+    do
     {
-        starts.push_back(s);
-    }
-    if (starts.empty())
-    {
-        starts.push_back(0);
-    }
-    std::shuffle(starts.begin(), starts.end(), m_rng);
+        std::vector<size_t> pass;
+        for (size_t s = m_rng() % stride; s <= lastStart; s += stride)
+        {
+            pass.push_back(s);
+        }
+        if (pass.empty())
+        {
+            pass.push_back(0);
+        }
+        std::shuffle(pass.begin(), pass.end(), m_rng);
+        starts.insert(starts.end(), pass.begin(), pass.end());
+    } while (starts.size() < wanted);
     return starts;
 }
 
@@ -553,6 +562,7 @@ Session::FinishModel(TempoNetModel& model, const nlohmann::json& provenance) con
     model.Meta()["training"] = {{"epochs_max", o.epochs},
                                 {"patience", o.patience},
                                 {"batch", o.batch},
+                                {"min_steps_per_epoch", o.minStepsPerEpoch},
                                 {"window", m_window},
                                 {"burn_in", m_burnIn},
                                 {"learning_rate", o.learningRate},

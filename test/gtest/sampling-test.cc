@@ -759,6 +759,83 @@ TEST(TorchSampler, FreeRunningContinuesTheQuietRegimeOf4sics)
     EXPECT_EQ(TorchSampler(loaded).Eta(), c.eta);
 }
 
+TEST(RateCalibration, ScalesTheFreeRunCountToTheRealOne)
+{
+    Shared& sh = SharedModel();
+    // The model's own free run after the training data, streams from 0 as
+    // CheckFreeRunning draws them.
+    const EventTable prime = sh.train.Rows(sh.train.Size() - 512, sh.train.Size());
+    TorchSampler own(sh.model);
+    const EventTable g = RunSampler(own, 1, 1, sh.train.Ts().back(), 300, 1.0, &prime);
+    ASSERT_GT(g.Size(), 200u);
+    auto withWindow = [&](size_t every) {
+        EventTable t = sh.train;
+        for (size_t i = 0; i < g.Size(); i += every)
+        {
+            t.Append(g.Get(i));
+        }
+        return t;
+    };
+    auto copy = [&]() { return TempoNetModel::FromModelFile(sh.model.ToModelFile(), "copy"); };
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(1);
+
+    // Window = that free run: the count matches, the rate stays as learned.
+    TempoNetModel same = copy();
+    const RateCalibration c1 = CalibrateRate(same, withWindow(1), sh.train.Size(), 512);
+    EXPECT_EQ(c1.rateScale, 1.0);
+    EXPECT_LT(c1.before.rateLogRatio, 0.05);
+    EXPECT_FALSE(same.Meta()["sampling"].contains("rate_scale"));
+    EXPECT_EQ(TorchSampler::ModelRateScale(same), 1.0);
+
+    // Window = every other event: the model makes about twice the real count
+    // until calibrated.
+    TempoNetModel half = copy();
+    const EventTable thinned = withWindow(2);
+    const RateCalibration c2 = CalibrateRate(half, thinned, sh.train.Size(), 512);
+    std::cout << "[ measured ] rate calibration: " << c2.before.generatedEvents << " -> "
+              << c2.after.generatedEvents << " events against " << c2.after.realEvents
+              << " real, rate scale " << c2.rateScale << "\n";
+    EXPECT_GT(c2.before.rateLogRatio, std::log(1.7));
+    EXPECT_GT(c2.rateScale, 0.5);
+    EXPECT_LT(c2.rateScale, 0.7);
+    EXPECT_LT(c2.after.rateLogRatio, 0.25);
+    // Only the gaps are scaled: the host pairs stay about as they were.
+    EXPECT_NEAR(c2.after.hostPairJsd, c2.before.hostPairJsd, 0.1);
+
+    // Saved and loaded, the sampler applies it: the same free run again.
+    const std::string path = test::TempDir("rate-calibration") + "/m.tpn";
+    half.Save(path);
+    const TempoNetModel loaded = TempoNetModel::Load(path);
+    EXPECT_EQ(TorchSampler::ModelRateScale(loaded), c2.rateScale);
+    TorchSampler s(loaded);
+    s.AssignStreams(0);
+    EXPECT_EQ(CheckFreeRunning(s, thinned, sh.train.Size(), 512).generatedEvents,
+              c2.after.generatedEvents);
+
+    // Choosing the eta level again starts from the model as trained.
+    ChooseEta(half, thinned, sh.train.Size(), 512, {0.02});
+    EXPECT_EQ(TorchSampler::ModelRateScale(half), 1.0);
+
+    // A model file with an impossible rate scale is refused by name.
+    for (const nlohmann::json& bad :
+         {nlohmann::json(5.0), nlohmann::json(0.0), nlohmann::json("x")})
+    {
+        TempoNetModel m = copy();
+        m.Meta()["sampling"] = {{"eta", 0.02}, {"rate_scale", bad}};
+        try
+        {
+            TorchSampler::ModelRateScale(m);
+            ADD_FAILURE() << "rate_scale " << bad.dump() << " accepted";
+        }
+        catch (const std::invalid_argument& e)
+        {
+            EXPECT_NE(std::string(e.what()).find("rate_scale"), std::string::npos) << e.what();
+        }
+        EXPECT_THROW({ TorchSampler refused(m); }, std::invalid_argument);
+    }
+}
+
 TEST(FreeRunCheck, DetectsARateChangeTheSamplerMisses)
 {
     // 1 event/s for 1000 s, then 4 events/s for 1000 s, one host pair.

@@ -224,6 +224,43 @@ TEST(TempoNetTrainer, TrainingLowersValidationNll)
     EXPECT_EQ(r.trainEvents + r.valEvents, t.Size());
 }
 
+TEST(TempoNetTrainer, ShortTracesArePassedOverSeveralTimesPerEpoch)
+{
+    // 3000 events, 80 % for training: 2400 / (64 - 8) = 42 windows, 6 steps of 8.
+    const EventTable t = Bimodal::Make(3000, 2);
+    auto stepsPerEpoch = [&](size_t minSteps) {
+        TrainOptions o = test::SmallTraining(2, 10, 7);
+        o.minStepsPerEpoch = minSteps;
+        std::vector<size_t> steps;
+        o.progress = [&](const TrainProgress& p) {
+            if (p.epochEnd)
+            {
+                steps.push_back(p.steps);
+            }
+        };
+        const TrainResult r = Train(t, o, {});
+        EXPECT_EQ(r.epochs, 2u);
+        return steps;
+    };
+    const std::vector<size_t> one = stepsPerEpoch(0);
+    ASSERT_EQ(one.size(), 2u);
+    EXPECT_GE(one[0], 5u);
+    EXPECT_LE(one[0], 7u);
+    // At least 20 steps: whole passes (4 of about 6 steps) until there are.
+    for (size_t s : stepsPerEpoch(20))
+    {
+        EXPECT_GE(s, 20u);
+        EXPECT_LE(s, 20u + one[0]);
+    }
+    // The cap on steps still applies.
+    TrainOptions capped = test::SmallTraining(1, 10, 7, 9);
+    capped.minStepsPerEpoch = 20;
+    size_t cappedSteps = 0;
+    capped.progress = [&](const TrainProgress& p) { cappedSteps = p.steps; };
+    Train(t, capped, {});
+    EXPECT_EQ(cappedSteps, 9u);
+}
+
 TEST(TempoNetTrainer, RecoversBimodalGapLaw)
 {
     const EventTable t = Bimodal::Make(12000, 3);
