@@ -184,9 +184,13 @@ RunTrain(int argc, const char* const* argv)
         "fewest steps per epoch: a short trace is passed over several times")(
         "lr",
         po::value<double>(&o.learningRate)->default_value(o.learningRate),
-        "learning rate")("val-frac",
-                         po::value<double>(&o.valFraction)->default_value(o.valFraction),
-                         "last fraction of the time span used for validation")(
+        "learning rate at the start")(
+        "lr-drops",
+        po::value<size_t>(&o.lrDrops)->default_value(o.lrDrops),
+        "most drops of the learning rate to a third, each after half the patience without "
+        "validation gain")("val-frac",
+                           po::value<double>(&o.valFraction)->default_value(o.valFraction),
+                           "last fraction of the time span used for validation")(
         "fixed-weights",
         "weight every head 1 instead of learned uncertainty weights")(
         "sampled-history",

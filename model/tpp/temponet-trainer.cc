@@ -104,6 +104,7 @@ struct LoopState
     double best{std::numeric_limits<double>::infinity()}; //!< Best validation NLL.
     size_t bestEpoch{0};                                  //!< Its epoch.
     size_t badEpochs{0};                                  //!< Epochs since it.
+    size_t lrDrops{0};                                    //!< Learning-rate drops so far.
     std::vector<double> valHistory;                       //!< Validation NLL per epoch.
     double trainedEvents{0};                              //!< Events predicted so far.
     double trainSeconds{0};                               //!< Time spent in steps so far.
@@ -119,6 +120,7 @@ ToJson(const LoopState& s)
             {"best", std::isfinite(s.best) ? s.best : 1e300},
             {"best_epoch", s.bestEpoch},
             {"bad_epochs", s.badEpochs},
+            {"lr_drops", s.lrDrops},
             {"val_history", s.valHistory},
             {"trained_events", s.trainedEvents},
             {"train_seconds", s.trainSeconds}};
@@ -135,6 +137,7 @@ LoopStateFromJson(const nlohmann::json& j)
     s.best = j.at("best").get<double>();
     s.bestEpoch = j.at("best_epoch").get<size_t>();
     s.badEpochs = j.at("bad_epochs").get<size_t>();
+    s.lrDrops = j.value("lr_drops", size_t{0});
     s.valHistory = j.at("val_history").get<std::vector<double>>();
     s.trainedEvents = j.at("trained_events").get<double>();
     s.trainSeconds = j.at("train_seconds").get<double>();
@@ -155,6 +158,7 @@ class Session
     EventBatch SampledHistory(const EventBatch& in, const std::vector<size_t>& starts, double p);
     void SaveCheckpoint() const;
     void Resume(const std::string& path);
+    void SetLearningRate();
     void FinishModel(TempoNetModel& model, const nlohmann::json& provenance) const;
 
     const TrainOptions& m_options;
@@ -192,6 +196,10 @@ FitOnTrainPart(const EventTable& input, const TrainOptions& options, size_t& cut
     {
         throw std::invalid_argument("window must be at least 4 events, batch and epochs at "
                                     "least 1");
+    }
+    if (!(options.lrDropFactor > 0.0 && options.lrDropFactor <= 1.0))
+    {
+        throw std::invalid_argument("the learning-rate drop factor must lie in (0, 1]");
     }
     if (!(options.sampledHistory >= 0.0 && options.sampledHistory < 1.0))
     {
@@ -240,6 +248,7 @@ Session::Session(const EventTable& input, const TrainOptions& options)
     if (!options.resumePath.empty())
     {
         Resume(options.resumePath);
+        SetLearningRate();
     }
 }
 
@@ -556,6 +565,17 @@ Session::Resume(const std::string& path)
 }
 
 void
+Session::SetLearningRate()
+{
+    const double lr =
+        m_options.learningRate * std::pow(m_options.lrDropFactor, double(m_state.lrDrops));
+    for (auto& group : m_adam->param_groups())
+    {
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
+}
+
+void
 Session::FinishModel(TempoNetModel& model, const nlohmann::json& provenance) const
 {
     const TrainOptions& o = m_options;
@@ -566,6 +586,9 @@ Session::FinishModel(TempoNetModel& model, const nlohmann::json& provenance) con
                                 {"window", m_window},
                                 {"burn_in", m_burnIn},
                                 {"learning_rate", o.learningRate},
+                                {"lr_drops_max", o.lrDrops},
+                                {"lr_drop_factor", o.lrDropFactor},
+                                {"lr_drops", m_state.lrDrops},
                                 {"clip_norm", o.clipNorm},
                                 {"val_fraction", o.valFraction},
                                 {"seed", o.seed},
@@ -653,6 +676,14 @@ Session::Run(const nlohmann::json& provenance)
         else
         {
             ++m_state.badEpochs;
+            // Half-way into a plateau the learning rate drops (a third by
+            // default, at most lrDrops times): the sharp modes of a timer's
+            // gaps form only at a lower rate than the first descent needs.
+            if (m_state.badEpochs == (o.patience + 1) / 2 && m_state.lrDrops < o.lrDrops)
+            {
+                ++m_state.lrDrops;
+                SetLearningRate();
+            }
         }
         stop = m_state.badEpochs >= o.patience;
         m_state.stepInEpoch = 0;

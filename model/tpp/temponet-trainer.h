@@ -58,13 +58,17 @@ struct TrainOptions
     /// validation cadence mean about the same on every trace size (0 or 1:
     /// one pass). maxStepsPerEpoch, when set, still caps it.
     size_t minStepsPerEpoch{50};
-    double learningRate{3e-3}; //!< Adam learning rate.
-    double clipNorm{1.0};      //!< Gradient norm clipping.
-    double valFraction{0.2};   //!< Last part of the time span used for validation.
-    size_t primeEvents{2048};  //!< History run before scoring validation events.
-    uint64_t seed{1};          //!< Seeds weights and window order.
-    int threads{1};            //!< LibTorch intra-op threads.
-    bool fixedWeights{false};  //!< Fixed loss weights 1 instead of learned ones.
+    double learningRate{3e-3}; //!< Adam learning rate at the start.
+    /// Most drops of the learning rate, each by lrDropFactor, taken when
+    /// half the patience has passed without a validation gain (0: none).
+    size_t lrDrops{2};
+    double lrDropFactor{1.0 / 3.0}; //!< See lrDrops.
+    double clipNorm{1.0};           //!< Gradient norm clipping.
+    double valFraction{0.2};        //!< Last part of the time span used for validation.
+    size_t primeEvents{2048};       //!< History run before scoring validation events.
+    uint64_t seed{1};               //!< Seeds weights and window order.
+    int threads{1};                 //!< LibTorch intra-op threads.
+    bool fixedWeights{false};       //!< Fixed loss weights 1 instead of learned ones.
     /// Scheduled sampling: the share of a window's history events replaced by
     /// the model's own one-step samples (0: teacher forcing only). It ramps up
     /// over the first kSampledHistoryRamp epochs; targets stay the real events.

@@ -447,6 +447,50 @@ INSTANTIATE_TEST_SUITE_P(TempoNetTrainer,
                              return info.param > 0.0 ? "SampledHistory" : "TeacherForced";
                          });
 
+TEST(TempoNetTrainer, LearningRateDropsHalfWayIntoAPlateauAndResumesExactly)
+{
+    // At a learning rate too small to gain 1e-4 nats per epoch every epoch
+    // after the first is without gain: with patience 4 the rate drops once,
+    // after the second, and training stops after the fourth (epoch 5).
+    const EventTable t = Bimodal::Make(2000, 4);
+    const std::string dir = test::TempDir("lr-drop");
+    TrainOptions o = test::SmallTraining(8, 4, 7, 4);
+    o.learningRate = 3e-8;
+    const TrainResult whole = Train(t, o, {});
+    EXPECT_EQ(whole.epochs, 5u);
+    EXPECT_EQ(whole.model.Meta()["training"]["lr_drops"], 1);
+    TrainOptions constant = o;
+    constant.lrDrops = 0;
+    const TrainResult kept = Train(t, constant, {});
+    EXPECT_EQ(kept.model.Meta()["training"]["lr_drops"], 0);
+    // Up to the drop the two runs are the same; after it they are not (the
+    // run at the kept rate gains its 1e-4 nats by epoch 5 and goes on).
+    ASSERT_GE(kept.valHistory.size(), 5u);
+    for (size_t e = 0; e < 3; ++e)
+    {
+        EXPECT_EQ(kept.valHistory[e], whole.valHistory[e]) << "epoch " << e + 1;
+    }
+    EXPECT_LT(kept.valHistory[3], whole.valHistory[3]);
+
+    // Stopped after the drop (inside epoch 4, 4 steps an epoch) and resumed,
+    // it continues at the dropped rate.
+    TrainOptions first = o;
+    first.checkpointPath = dir + "/ck.tpn";
+    first.stopAfterSteps = 14;
+    ASSERT_TRUE(Train(t, first, {}).interrupted);
+    TrainOptions second = o;
+    second.resumePath = first.checkpointPath;
+    const TrainResult resumed = Train(t, second, {});
+    EXPECT_EQ(resumed.valHistory, whole.valHistory);
+    EXPECT_EQ(resumed.val.Total(), whole.val.Total());
+
+    for (double bad : {0.0, 1.5, std::nan("")})
+    {
+        o.lrDropFactor = bad;
+        EXPECT_THROW(Train(t, o, {}), std::invalid_argument) << bad;
+    }
+}
+
 TEST(TempoNetTrainer, SampledHistoryTrainsOnTheModelsOwnDraws)
 {
     // One UDP flow: every event continues it, so the draws' key fields come
