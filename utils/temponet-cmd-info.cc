@@ -70,6 +70,7 @@ RunInfo(int argc, const char* const* argv)
     j["flow_slots"] = enc.FlowSlots();
     j["sampling_eta"] = TorchSampler::ModelEta(model);
     j["sampling_rate_scale"] = TorchSampler::ModelRateScale(model);
+    j["sampling_truncate_marks"] = TorchSampler::ModelTruncatesMarks(model);
     const ModelSizes& s = model.Sizes();
     j["network"] = {{"hidden", s.hidden},
                     {"layers", s.layers},
@@ -106,8 +107,9 @@ RunInfo(int argc, const char* const* argv)
         std::printf(" %g s", tau.get<double>());
     }
     std::printf("\n");
-    std::printf("sampling    eta %g (%s)\n",
+    std::printf("sampling    eta %g%s (%s)\n",
                 j["sampling_eta"].get<double>(),
+                j["sampling_truncate_marks"].get<bool>() ? "" : " on the gap and continuation only",
                 model.Meta().contains("sampling") ? "chosen by the free-running check"
                                                   : "the default: the model file names none");
     std::printf("            rate scale %g (%s)\n",

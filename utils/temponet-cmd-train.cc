@@ -311,13 +311,15 @@ RunTrain(int argc, const char* const* argv)
     };
     report["free_running"] = freeJson(free);
     report["free_running"]["eta"] = choice.eta;
+    report["free_running"]["truncate_marks"] = choice.truncateMarks;
     report["free_running"]["rate_scale"] = calibration.rateScale;
     report["free_running_uncalibrated"] = freeJson(calibration.before);
     report["free_running_by_eta"] = nlohmann::json::array();
-    for (const auto& [eta, f] : choice.tried)
+    for (const EtaChoice::Trial& t : choice.tried)
     {
-        nlohmann::json j = freeJson(f);
-        j["eta"] = eta;
+        nlohmann::json j = freeJson(t.report);
+        j["eta"] = t.eta;
+        j["truncate_marks"] = t.truncateMarks;
         report["free_running_by_eta"].push_back(j);
     }
     if (vm.count("report"))
@@ -338,12 +340,14 @@ RunTrain(int argc, const char* const* argv)
                    {"markov", report["baseline_nll_per_event"]["markov"]}});
     std::cerr << "temponet train: free run over the validation window (" << free.realEvents
               << " real events):";
-    for (const auto& [eta, f] : choice.tried)
+    for (const EtaChoice::Trial& t : choice.tried)
     {
-        std::cerr << " eta " << eta << ": " << f.generatedEvents << " events, host-pair JSD "
-                  << f.hostPairJsd << ";";
+        std::cerr << " eta " << t.eta << (t.truncateMarks ? "" : " (marks whole)") << ": "
+                  << t.report.generatedEvents << " events, host-pair JSD " << t.report.hostPairJsd
+                  << ";";
     }
-    std::cerr << " the model samples with eta " << choice.eta << "\n";
+    std::cerr << " the model samples with eta " << choice.eta
+              << (choice.truncateMarks || choice.eta == 0.0 ? "" : ", the marks whole") << "\n";
     if (calibration.rateScale != 1.0)
     {
         std::cerr << "temponet train: rate calibrated by " << calibration.rateScale << ": "

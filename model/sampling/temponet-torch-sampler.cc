@@ -122,6 +122,7 @@ struct TorchSampler::State
     int fieldIndex[16] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
     double eta{TorchSampler::kDefaultEta};
     double rateCalibration{1.0}; //!< The model's rate scale (ModelRateScale()).
+    bool truncateMarks{true};    //!< Whether eta truncation applies to the marks.
     Ptr<UniformRandomVariable> uniform;
     Ptr<NormalRandomVariable> normal;
 
@@ -220,6 +221,7 @@ TorchSampler::TorchSampler(const TempoNetModel& model)
     m_state->Reset();
     m_state->eta = ModelEta(model);
     m_state->rateCalibration = ModelRateScale(model);
+    m_state->truncateMarks = ModelTruncatesMarks(model);
     if (model.GetEncoding().Kind() == TraceKind::Flows)
     {
         SetTcpRepair(false);
@@ -242,6 +244,23 @@ TorchSampler::ModelEta(const TempoNetModel& model)
             "the model's 'sampling' metadata needs an 'eta' number in [0, 1)");
     }
     return (*it)["eta"].get<double>();
+}
+
+bool
+TorchSampler::ModelTruncatesMarks(const TempoNetModel& model)
+{
+    const nlohmann::json& meta = model.Meta();
+    const auto it = meta.find("sampling");
+    if (it == meta.end() || !it->is_object() || !it->contains("truncate_marks"))
+    {
+        return true;
+    }
+    if (!(*it)["truncate_marks"].is_boolean())
+    {
+        throw std::invalid_argument(
+            "the model's 'sampling' metadata has a 'truncate_marks' that is not a boolean");
+    }
+    return (*it)["truncate_marks"].get<bool>();
 }
 
 double
@@ -281,22 +300,32 @@ ChooseEta(TempoNetModel& model,
     model.Meta().erase("sampling");
     EtaChoice choice;
     double best = HUGE_VAL;
-    for (double eta : candidates)
-    {
+    auto trial = [&](double eta, bool marks) {
         TorchSampler sampler(model);
         sampler.SetEta(eta);
+        sampler.SetTruncateMarks(marks);
         sampler.AssignStreams(0);
         const FreeRunReport r = CheckFreeRunning(sampler, input, cut, primeEvents);
-        choice.tried.emplace_back(eta, r);
+        choice.tried.push_back({eta, marks, r});
         const double score = r.rateLogRatio + r.hostPairJsd;
-        if (score < best || (score == best && eta < choice.eta))
+        if (score < best || (score == best && marks && eta < choice.eta))
         {
             best = score;
             choice.eta = eta;
+            choice.truncateMarks = marks;
             choice.report = r;
         }
+    };
+    for (double eta : candidates)
+    {
+        trial(eta, true);
+    }
+    if (choice.eta > 0.0)
+    {
+        trial(choice.eta, false);
     }
     model.Meta()["sampling"] = {{"eta", choice.eta},
+                                {"truncate_marks", choice.truncateMarks},
                                 {"chosen_by", "free-running check over the validation window"}};
     return choice;
 }
@@ -357,6 +386,18 @@ double
 TorchSampler::Eta() const
 {
     return m_state->eta;
+}
+
+void
+TorchSampler::SetTruncateMarks(bool marks)
+{
+    m_state->truncateMarks = marks;
+}
+
+bool
+TorchSampler::TruncatesMarks() const
+{
+    return m_state->truncateMarks;
 }
 
 int64_t
@@ -539,7 +580,7 @@ TorchSampler::DoNext(double now, double rateScale)
             }
             // Truncation after the constraints, so it never leaves only
             // outcomes the protocol rules out.
-            if (Truncated(f))
+            if (s.truncateMarks && Truncated(f))
             {
                 EtaTruncate(p, s.eta);
             }

@@ -50,8 +50,9 @@ class TorchSampler : public Sampler
 
     /**
      * Sets the eta truncation (EtaTruncate()) applied before the draws of
-     * the gap's mixture component, the continuation mark and the source
-     * host, protocol, ports, TCP flags and TTL; 0 switches it off. The
+     * the gap's mixture component, the continuation mark and (unless
+     * SetTruncateMarks(false)) the source host, protocol, ports, TCP flags
+     * and TTL; 0 switches it off. The
      * destination host and the numeric fields (size, duration, packets,
      * bytes) keep the full learned conditional. Default: ModelEta().
      */
@@ -59,6 +60,24 @@ class TorchSampler : public Sampler
 
     /// \return the eta truncation level.
     double Eta() const;
+
+    /**
+     * Whether the eta truncation also applies to the marks (source host,
+     * protocol, ports, TCP flags, TTL) or only to the gap's mixture
+     * component and the continuation mark. Default: ModelTruncatesMarks().
+     */
+    void SetTruncateMarks(bool marks);
+
+    /// \return whether the eta truncation applies to the marks.
+    bool TruncatesMarks() const;
+
+    /**
+     * \return whether \p model's eta truncation applies to the marks, as
+     * ChooseEta() found (metadata "sampling": {"truncate_marks": ...}), or
+     * true.
+     * \throws std::invalid_argument if that metadata is not a boolean.
+     */
+    static bool ModelTruncatesMarks(const TempoNetModel& model);
 
     /// The eta truncation level of a model whose file does not name one.
     static constexpr double kDefaultEta = 0.02;
@@ -105,9 +124,18 @@ class TorchSampler : public Sampler
  */
 struct EtaChoice
 {
-    double eta{0};                                       //!< The chosen truncation level.
-    FreeRunReport report;                                //!< Its free run.
-    std::vector<std::pair<double, FreeRunReport>> tried; //!< Every candidate's free run.
+    /// One candidate's free run.
+    struct Trial
+    {
+        double eta{0};            //!< Its truncation level.
+        bool truncateMarks{true}; //!< Whether the marks were truncated too.
+        FreeRunReport report;     //!< Its free run.
+    };
+
+    double eta{0};            //!< The chosen truncation level.
+    bool truncateMarks{true}; //!< Whether it applies to the marks.
+    FreeRunReport report;     //!< Its free run.
+    std::vector<Trial> tried; //!< Every candidate's free run, in order.
 };
 
 /**
@@ -115,8 +143,11 @@ struct EtaChoice
  * for each candidate a TorchSampler at that level (streams from 0, the
  * current RngSeed and RngRun) runs free over the real window [cut, n) of
  * \p input (CheckFreeRunning()); the level with the smallest rate log-ratio
- * plus host-pair JSD wins (ties: the smaller level). The levels run on the
- * model as trained: the metadata "sampling" (an earlier rate calibration
+ * plus host-pair JSD wins (ties: the smaller level). A truncating winner
+ * is then run once more with the marks left whole (SetTruncateMarks()) and
+ * keeps that if it scores lower: truncation holds a regime by its gaps and
+ * flows, but on a trace of many hosts and ports it also thins their tails.
+ * The levels run on the model as trained: the metadata "sampling" (an earlier rate calibration
  * too) is replaced by the chosen level, so TorchSampler uses it by default
  * once the model is saved and loaded.
  * \throws std::invalid_argument if \p candidates is empty or the window is.

@@ -732,31 +732,70 @@ TEST(TorchSampler, FreeRunningContinuesTheQuietRegimeOf4sics)
     const FreeRunReport raw = freeRun(0.0);
     std::cout << "[ measured ] 4SICS free run over the quiet window (" << f.realEvents
               << " real events):";
-    for (const auto& [eta, report] : c.tried)
+    for (const EtaChoice::Trial& t : c.tried)
     {
-        std::cout << " eta " << eta << ": " << report.generatedEvents << " events, host-pair JSD "
-                  << report.hostPairJsd << ";";
+        std::cout << " eta " << t.eta << (t.truncateMarks ? "" : " (marks whole)") << ": "
+                  << t.report.generatedEvents << " events, host-pair JSD " << t.report.hostPairJsd
+                  << ";";
     }
     std::cout << " chosen " << c.eta << "\n";
     EXPECT_LT(f.rateLogRatio, std::log(1.5));
     EXPECT_LT(f.hostPairJsd, 0.1);
     EXPECT_FALSE(f.capped);
-    ASSERT_EQ(c.tried.size(), 3u);
-    EXPECT_EQ(c.tried[0].first, 0.0);
-    EXPECT_EQ(c.tried[0].second.generatedEvents, raw.generatedEvents);
-    for (const auto& [eta, report] : c.tried)
+    // The three levels, then the winner with the marks whole.
+    ASSERT_EQ(c.tried.size(), 4u);
+    EXPECT_EQ(c.tried[0].eta, 0.0);
+    EXPECT_EQ(c.tried[0].report.generatedEvents, raw.generatedEvents);
+    EXPECT_GT(c.eta, 0.0);
+    EXPECT_EQ(c.tried[3].eta, c.eta);
+    EXPECT_FALSE(c.tried[3].truncateMarks);
+    for (const EtaChoice::Trial& t : c.tried)
     {
-        if (eta == c.eta)
+        if (t.eta == c.eta && t.truncateMarks == c.truncateMarks)
         {
-            EXPECT_EQ(report.generatedEvents, f.generatedEvents);
+            EXPECT_EQ(t.report.generatedEvents, f.generatedEvents);
         }
     }
-    EXPECT_GT(c.eta, 0.0);
     const std::string modelPath = test::TempDir("choose-eta") + "/m.tpn";
     r.model.Save(modelPath);
     const TempoNetModel loaded = TempoNetModel::Load(modelPath);
     EXPECT_EQ(TorchSampler::ModelEta(loaded), c.eta);
     EXPECT_EQ(TorchSampler(loaded).Eta(), c.eta);
+    EXPECT_EQ(TorchSampler::ModelTruncatesMarks(loaded), c.truncateMarks);
+    EXPECT_EQ(TorchSampler(loaded).TruncatesMarks(), c.truncateMarks);
+    r.model.Meta()["sampling"]["truncate_marks"] = 1;
+    EXPECT_THROW(TorchSampler::ModelTruncatesMarks(r.model), std::invalid_argument);
+}
+
+TEST(TorchSampler, TruncationCanLeaveTheMarksWhole)
+{
+    // Strong truncation thins the tails of the marks (ephemeral ports,
+    // rare hosts); left whole, they keep their learned spread while the gap
+    // and continuation draws stay truncated.
+    Shared& sh = SharedModel();
+    const double start = sh.train.Ts().back();
+    auto distinct = [&](bool marks) {
+        TorchSampler s(sh.model);
+        s.SetEta(0.2);
+        s.SetTruncateMarks(marks);
+        EXPECT_EQ(s.TruncatesMarks(), marks);
+        const EventTable t = RunSampler(s, 5, 1, start, 300);
+        std::set<int32_t> ports;
+        std::set<uint32_t> sources;
+        for (size_t i = 0; i < t.Size(); ++i)
+        {
+            ports.insert(t.SrcPort()[i]);
+            sources.insert(t.SrcIndex()[i]);
+        }
+        EXPECT_GT(t.Size(), 100u);
+        return std::make_pair(ports.size(), sources.size());
+    };
+    const auto [truncatedPorts, truncatedSources] = distinct(true);
+    const auto [wholePorts, wholeSources] = distinct(false);
+    std::cout << "[ measured ] eta 0.2: " << truncatedPorts << " source ports, " << truncatedSources
+              << " sources truncated; " << wholePorts << " and " << wholeSources << " whole\n";
+    EXPECT_GT(wholePorts, truncatedPorts);
+    EXPECT_GE(wholeSources, truncatedSources);
 }
 
 TEST(RateCalibration, ScalesTheFreeRunCountToTheRealOne)
