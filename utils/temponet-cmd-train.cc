@@ -284,7 +284,7 @@ RunTrain(int argc, const char* const* argv)
     calibration.before = calibration.after = choice.report;
     if (!vm.count("no-rate-calibration"))
     {
-        calibration = CalibrateRate(r.model, table, r.trainEvents, o.primeEvents);
+        calibration = CalibrateRate(r.model, table, r.trainEvents, o.primeEvents, &choice.report);
     }
     const FreeRunReport& free = calibration.after;
     r.model.Save(out);

@@ -331,7 +331,11 @@ ChooseEta(TempoNetModel& model,
 }
 
 RateCalibration
-CalibrateRate(TempoNetModel& model, const EventTable& input, size_t cut, size_t primeEvents)
+CalibrateRate(TempoNetModel& model,
+              const EventTable& input,
+              size_t cut,
+              size_t primeEvents,
+              const FreeRunReport* uncalibrated)
 {
     const double eta = TorchSampler::ModelEta(model);
     nlohmann::json& sampling = model.Meta()["sampling"];
@@ -347,7 +351,7 @@ CalibrateRate(TempoNetModel& model, const EventTable& input, size_t cut, size_t 
         return CheckFreeRunning(sampler, input, cut, primeEvents);
     };
     RateCalibration c;
-    c.before = freeRun();
+    c.before = uncalibrated != nullptr ? *uncalibrated : freeRun();
     c.after = c.before;
     // The correction is the log count ratio less two Poisson standard errors
     // of the real count: a rate that is right within the noise stays as

@@ -180,12 +180,16 @@ struct RateCalibration
  * [kMinRateCalibration, kMaxRateCalibration]. Written to the model's
  * metadata ("sampling": {"rate_scale": ...}; removed when 1), so
  * TorchSampler applies it once the model is saved and loaded.
+ * \param uncalibrated the free run of \p model as it is (no rate scale),
+ * when already measured with the same streams (ChooseEta()'s report), or
+ * nullptr to run it.
  * \throws std::invalid_argument if the window or the prefix is empty.
  */
 RateCalibration CalibrateRate(TempoNetModel& model,
                               const EventTable& input,
                               size_t cut,
-                              size_t primeEvents);
+                              size_t primeEvents,
+                              const FreeRunReport* uncalibrated = nullptr);
 
 } // namespace temponet
 } // namespace ns3

@@ -852,6 +852,12 @@ TEST(RateCalibration, ScalesTheFreeRunCountToTheRealOne)
     EXPECT_EQ(CheckFreeRunning(s, thinned, sh.train.Size(), 512).generatedEvents,
               c2.after.generatedEvents);
 
+    // Given the free run it would measure first, it skips that run.
+    TempoNetModel again = copy();
+    const RateCalibration c3 = CalibrateRate(again, thinned, sh.train.Size(), 512, &c2.before);
+    EXPECT_EQ(c3.rateScale, c2.rateScale);
+    EXPECT_EQ(c3.after.generatedEvents, c2.after.generatedEvents);
+
     // Choosing the eta level again starts from the model as trained.
     ChooseEta(half, thinned, sh.train.Size(), 512, {0.02});
     EXPECT_EQ(TorchSampler::ModelRateScale(half), 1.0);
