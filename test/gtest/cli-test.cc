@@ -143,15 +143,22 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     EXPECT_GE(report["free_running"]["rate_log_ratio"].get<double>(), 0.0);
     EXPECT_GE(report["free_running"]["host_pair_jsd"].get<double>(), 0.0);
     EXPECT_LE(report["free_running"]["host_pair_jsd"].get<double>(), 1.0);
-    // One free run per candidate eta; the chosen one is reported and kept.
-    ASSERT_EQ(report["free_running_by_eta"].size(), 3u);
+    // One free run per candidate eta (marks truncated), then, when a level
+    // above 0 wins, that level once more with the marks whole; the chosen
+    // one is reported and kept.
     const double eta = report["free_running"]["eta"].get<double>();
+    const bool marks = report["free_running"]["truncate_marks"].get<bool>();
+    ASSERT_EQ(report["free_running_by_eta"].size(), eta > 0.0 ? 4u : 3u);
+    EXPECT_TRUE(marks || eta > 0.0);
+    size_t whole = 0;
     bool found = false;
     for (const auto& f : report["free_running_by_eta"])
     {
-        found = found || (f["eta"] == eta &&
+        whole += f["truncate_marks"].get<bool>() ? 0 : 1;
+        found = found || (f["eta"] == eta && f["truncate_marks"] == marks &&
                           f["generated_events"] == report["free_running"]["generated_events"]);
     }
+    EXPECT_EQ(whole, eta > 0.0 ? 1u : 0u);
     EXPECT_TRUE(found);
 
     r = Temponet("info " + dir + "/m.tpn --json", dir);
@@ -165,6 +172,7 @@ TEST(Cli, TrainInfoAndNllReportTheirKeys)
     EXPECT_EQ(info["provenance"]["epochs"], 2);
     EXPECT_EQ(info["provenance"]["input_file"], dir + "/train.csv");
     EXPECT_EQ(info["sampling_eta"].get<double>(), eta);
+    EXPECT_EQ(info["sampling_truncate_marks"].get<bool>(), marks);
 
     r = Temponet("nll --model " + dir + "/m.tpn --train " + dir + "/train.csv --input " + dir +
                      "/test.csv --json " + dir + "/n.json",
