@@ -307,7 +307,8 @@ RunTrain(int argc, const char* const* argv)
                               {"generated_events", f.generatedEvents},
                               {"rate_log_ratio", f.rateLogRatio},
                               {"host_pair_jsd", f.hostPairJsd},
-                              {"capped", f.capped}};
+                              {"capped", f.capped},
+                              {"run_events", f.runEvents}};
     };
     report["free_running"] = freeJson(free);
     report["free_running"]["eta"] = choice.eta;

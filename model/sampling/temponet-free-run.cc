@@ -3,6 +3,7 @@
  */
 #include "temponet-generate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <stdexcept>
@@ -90,7 +91,45 @@ CheckFreeRunning(Sampler& sampler, const EventTable& input, size_t cut, size_t p
         std::fabs(std::log((double(r.generatedEvents) + 1.0) / (double(r.realEvents) + 1.0)));
     r.hostPairJsd =
         Jsd(PairCounts(input, cut, input.Size()), PairCounts(g.events, 0, g.events.Size()));
+    r.runEvents = {r.generatedEvents};
     return r;
+}
+
+FreeRunReport
+MeanFreeRun(const std::vector<FreeRunReport>& runs)
+{
+    if (runs.empty())
+    {
+        throw std::invalid_argument("MeanFreeRun: no free run");
+    }
+    FreeRunReport mean;
+    mean.realEvents = runs.front().realEvents;
+    double events = 0.0;
+    for (const FreeRunReport& r : runs)
+    {
+        if (r.realEvents != mean.realEvents)
+        {
+            throw std::invalid_argument("MeanFreeRun: the runs cover different real windows");
+        }
+        events += double(r.generatedEvents);
+        mean.rateLogRatio += r.rateLogRatio;
+        mean.hostPairJsd += r.hostPairJsd;
+        mean.capped = mean.capped || r.capped;
+        mean.runEvents.insert(mean.runEvents.end(), r.runEvents.begin(), r.runEvents.end());
+    }
+    const double n = double(runs.size());
+    mean.generatedEvents = uint64_t(std::llround(events / n));
+    mean.rateLogRatio /= n;
+    mean.hostPairJsd /= n;
+    return mean;
+}
+
+size_t
+FreeRunRepeats(uint64_t realEvents)
+{
+    constexpr uint64_t kEventBudget = 20000;
+    constexpr uint64_t kMostRuns = 5;
+    return size_t(std::clamp<uint64_t>(kEventBudget / (realEvents + 1), 1, kMostRuns));
 }
 
 } // namespace temponet

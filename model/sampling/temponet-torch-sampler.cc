@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -82,6 +83,54 @@ Softmax(const torch::Tensor& logits)
 {
     auto p = torch::softmax(logits.reshape({-1}).to(torch::kFloat64), 0).contiguous();
     return std::vector<double>(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+}
+
+/// \return the sample standard deviation of the log counts (ln(n + 1)) of
+/// the runs of \p r, or 0 for a single run.
+double
+LogSpread(const FreeRunReport& r)
+{
+    const size_t n = r.runEvents.size();
+    if (n < 2)
+    {
+        return 0.0;
+    }
+    double sum = 0.0;
+    double sq = 0.0;
+    for (uint64_t e : r.runEvents)
+    {
+        const double x = std::log(double(e) + 1.0);
+        sum += x;
+        sq += x * x;
+    }
+    const double mean = sum / double(n);
+    return std::sqrt(std::max(sq - double(n) * mean * mean, 0.0) / double(n - 1));
+}
+
+/**
+ * \return the mean (MeanFreeRun()) of FreeRunRepeats() free runs of
+ * \p model over the window [cut, n) of \p input, each a TorchSampler made
+ * ready by \p setup, the first on streams from 0 and each next one on the
+ * streams after its predecessor's (the current RngSeed and RngRun).
+ */
+FreeRunReport
+RepeatedFreeRun(const TempoNetModel& model,
+                const std::function<void(TorchSampler&)>& setup,
+                const EventTable& input,
+                size_t cut,
+                size_t primeEvents)
+{
+    const size_t n = FreeRunRepeats(cut < input.Size() ? input.Size() - cut : 0);
+    std::vector<FreeRunReport> runs;
+    int64_t stream = 0;
+    for (size_t k = 0; k < n; ++k)
+    {
+        TorchSampler sampler(model);
+        setup(sampler);
+        stream += sampler.AssignStreams(stream);
+        runs.push_back(CheckFreeRunning(sampler, input, cut, primeEvents));
+    }
+    return MeanFreeRun(runs);
 }
 
 } // namespace
@@ -299,30 +348,50 @@ ChooseEta(TempoNetModel& model,
     // rate calibration.
     model.Meta().erase("sampling");
     EtaChoice choice;
-    double best = HUGE_VAL;
     auto trial = [&](double eta, bool marks) {
-        TorchSampler sampler(model);
-        sampler.SetEta(eta);
-        sampler.SetTruncateMarks(marks);
-        sampler.AssignStreams(0);
-        const FreeRunReport r = CheckFreeRunning(sampler, input, cut, primeEvents);
+        const FreeRunReport r = RepeatedFreeRun(
+            model,
+            [eta, marks](TorchSampler& s) {
+                s.SetEta(eta);
+                s.SetTruncateMarks(marks);
+            },
+            input,
+            cut,
+            primeEvents);
         choice.tried.push_back({eta, marks, r});
-        const double score = r.rateLogRatio + r.hostPairJsd;
-        if (score < best || (score == best && marks && eta < choice.eta))
-        {
-            best = score;
-            choice.eta = eta;
-            choice.truncateMarks = marks;
-            choice.report = r;
-        }
+        return r.rateLogRatio + r.hostPairJsd;
     };
+    std::vector<double> scores;
     for (double eta : candidates)
     {
-        trial(eta, true);
+        scores.push_back(trial(eta, true));
     }
+    // Levels within one standard error of the real count (as a log ratio)
+    // of the best score are as good as the window can tell; of those the
+    // most truncating wins, as the regime a window shows held over it may
+    // still be left over a longer run, and truncation is what holds it.
+    const double noise = 1.0 / std::sqrt(double(choice.tried.front().report.realEvents) + 1.0);
+    const double best = *std::min_element(scores.begin(), scores.end());
+    size_t pick = scores.size();
+    for (size_t k = 0; k < scores.size(); ++k)
+    {
+        if (scores[k] <= best + noise &&
+            (pick == scores.size() || candidates[k] > candidates[pick]))
+        {
+            pick = k;
+        }
+    }
+    choice.eta = candidates[pick];
+    choice.report = choice.tried[pick].report;
     if (choice.eta > 0.0)
     {
-        trial(choice.eta, false);
+        // The marks left whole must do better beyond the noise, by the same rule.
+        const double whole = trial(choice.eta, false);
+        if (whole < scores[pick] - noise)
+        {
+            choice.truncateMarks = false;
+            choice.report = choice.tried.back().report;
+        }
     }
     model.Meta()["sampling"] = {{"eta", choice.eta},
                                 {"truncate_marks", choice.truncateMarks},
@@ -346,19 +415,25 @@ CalibrateRate(TempoNetModel& model,
     sampling.erase("rate_scale");
     sampling.erase("rate_scale_by");
     auto freeRun = [&]() {
-        TorchSampler sampler(model);
-        sampler.AssignStreams(0);
-        return CheckFreeRunning(sampler, input, cut, primeEvents);
+        return RepeatedFreeRun(
+            model,
+            [](TorchSampler&) {},
+            input,
+            cut,
+            primeEvents);
     };
     RateCalibration c;
     c.before = uncalibrated != nullptr ? *uncalibrated : freeRun();
     c.after = c.before;
-    // The correction is the log count ratio less two Poisson standard errors
-    // of the real count: a rate that is right within the noise stays as
-    // learned (a timer's period would otherwise be detuned by noise).
+    // The correction is the log count ratio less two standard errors of
+    // the real count: a rate that is right within the noise stays as learned
+    // (a timer's period would otherwise be detuned by noise). The error is
+    // Poisson's, or the spread of the runs' log counts where that is larger:
+    // the real window is one run of bursty traffic too.
     const double logRatio =
         std::log((double(c.before.realEvents) + 1.0) / (double(c.before.generatedEvents) + 1.0));
-    const double noise = 2.0 / std::sqrt(double(c.before.realEvents) + 1.0);
+    const double noise =
+        2.0 * std::max(1.0 / std::sqrt(double(c.before.realEvents) + 1.0), LogSpread(c.before));
     const double excess = std::max(std::fabs(logRatio) - noise, 0.0);
     if (excess == 0.0)
     {

@@ -140,12 +140,16 @@ struct EtaChoice
 
 /**
  * Chooses the eta truncation level of \p model by its free-running output:
- * for each candidate a TorchSampler at that level (streams from 0, the
- * current RngSeed and RngRun) runs free over the real window [cut, n) of
- * \p input (CheckFreeRunning()); the level with the smallest rate log-ratio
- * plus host-pair JSD wins (ties: the smaller level). A truncating winner
- * is then run once more with the marks left whole (SetTruncateMarks()) and
- * keeps that if it scores lower: truncation holds a regime by its gaps and
+ * for each candidate, TorchSamplers at that level run free over the real
+ * window [cut, n) of \p input (CheckFreeRunning(), FreeRunRepeats() runs
+ * averaged by MeanFreeRun(), streams from 0, the current RngSeed and
+ * RngRun) and score their mean rate log-ratio plus host-pair JSD. Of the
+ * levels within one standard error of the real count (1 / sqrt(n + 1), as
+ * a log ratio) of the best score, the most truncating wins: the window
+ * cannot tell them apart, and truncation is what holds a regime over a run
+ * longer than the window. A truncating winner is then run once more with
+ * the marks left whole (SetTruncateMarks()) and keeps that if it scores
+ * lower by more than that noise: truncation holds a regime by its gaps and
  * flows, but on a trace of many hosts and ports it also thins their tails.
  * The levels run on the model as trained: the metadata "sampling" (an earlier rate calibration
  * too) is replaced by the chosen level, so TorchSampler uses it by default
@@ -173,10 +177,12 @@ struct RateCalibration
  * Calibrates the event rate of \p model (at its eta level) to the real
  * window [cut, n) of \p input. A likelihood-trained model run on its own
  * output drifts in rate (exposure bias: DARPA'99's free run gave 1.3 times
- * the real count); the gaps of the free run (CheckFreeRunning(), streams
- * from 0) are then all scaled by one factor, the model's rate scale, so the
- * count matches. Only the part of the log count ratio beyond two Poisson
- * standard errors of the real count is corrected, within
+ * the real count); the gaps of the free run (CheckFreeRunning(), the mean
+ * of FreeRunRepeats() runs, streams from 0) are then all scaled by one
+ * factor, the model's rate scale, so the count matches. Only the part of
+ * the log count ratio beyond two standard errors of the real count
+ * (Poisson's, or the runs' spread of log counts where that is larger) is
+ * corrected, within
  * [kMinRateCalibration, kMaxRateCalibration]. Written to the model's
  * metadata ("sampling": {"rate_scale": ...}; removed when 1), so
  * TorchSampler applies it once the model is saved and loaded.

@@ -745,15 +745,35 @@ TEST(TorchSampler, FreeRunningContinuesTheQuietRegimeOf4sics)
     // The three levels, then the winner with the marks whole.
     ASSERT_EQ(c.tried.size(), 4u);
     EXPECT_EQ(c.tried[0].eta, 0.0);
-    EXPECT_EQ(c.tried[0].report.generatedEvents, raw.generatedEvents);
+    // Each level is the mean of FreeRunRepeats() runs, the first on streams from 0.
+    ASSERT_EQ(c.tried[0].report.runEvents.size(), FreeRunRepeats(f.realEvents));
+    EXPECT_GT(c.tried[0].report.runEvents.size(), 1u);
+    EXPECT_EQ(c.tried[0].report.runEvents[0], raw.generatedEvents);
     EXPECT_GT(c.eta, 0.0);
     EXPECT_EQ(c.tried[3].eta, c.eta);
     EXPECT_FALSE(c.tried[3].truncateMarks);
+    // Of the levels within noise of the best score, the most truncating.
+    auto score = [](const EtaChoice::Trial& t) {
+        return t.report.rateLogRatio + t.report.hostPairJsd;
+    };
+    const double noise = 1.0 / std::sqrt(double(f.realEvents) + 1.0);
+    const double best = std::min({score(c.tried[0]), score(c.tried[1]), score(c.tried[2])});
+    for (size_t k = 0; k < 3; ++k)
+    {
+        if (c.tried[k].eta == c.eta)
+        {
+            EXPECT_LE(score(c.tried[k]), best + noise);
+        }
+        else if (c.tried[k].eta > c.eta)
+        {
+            EXPECT_GT(score(c.tried[k]), best + noise);
+        }
+    }
     for (const EtaChoice::Trial& t : c.tried)
     {
         if (t.eta == c.eta && t.truncateMarks == c.truncateMarks)
         {
-            EXPECT_EQ(t.report.generatedEvents, f.generatedEvents);
+            EXPECT_EQ(t.report.runEvents[0], f.generatedEvents);
         }
     }
     const std::string modelPath = test::TempDir("choose-eta") + "/m.tpn";
@@ -823,7 +843,11 @@ TEST(RateCalibration, ScalesTheFreeRunCountToTheRealOne)
     TempoNetModel same = copy();
     const RateCalibration c1 = CalibrateRate(same, withWindow(1), sh.train.Size(), 512);
     EXPECT_EQ(c1.rateScale, 1.0);
-    EXPECT_LT(c1.before.rateLogRatio, 0.05);
+    // Its first run (streams from 0) is that run; the others are the
+    // model's run-to-run spread, within which the rate is not corrected.
+    ASSERT_GT(c1.before.runEvents.size(), 1u);
+    EXPECT_LT(std::fabs(std::log(double(c1.before.runEvents[0]) / double(c1.before.realEvents))),
+              0.05);
     EXPECT_FALSE(same.Meta()["sampling"].contains("rate_scale"));
     EXPECT_EQ(TorchSampler::ModelRateScale(same), 1.0);
 
@@ -850,7 +874,7 @@ TEST(RateCalibration, ScalesTheFreeRunCountToTheRealOne)
     TorchSampler s(loaded);
     s.AssignStreams(0);
     EXPECT_EQ(CheckFreeRunning(s, thinned, sh.train.Size(), 512).generatedEvents,
-              c2.after.generatedEvents);
+              c2.after.runEvents.at(0));
 
     // Given the free run it would measure first, it skips that run.
     TempoNetModel again = copy();
@@ -917,4 +941,37 @@ TEST(FreeRunCheck, DetectsARateChangeTheSamplerMisses)
     fast.AssignStreams(0);
     const FreeRunReport same = CheckFreeRunning(fast, t, 3000, 500);
     EXPECT_LT(same.rateLogRatio, 0.15);
+}
+
+TEST(FreeRunCheck, MeanOfRunsCountsEveryRunInFull)
+{
+    FreeRunReport a;
+    a.realEvents = 100;
+    a.generatedEvents = 100;
+    a.rateLogRatio = 0.0;
+    a.hostPairJsd = 0.01;
+    a.runEvents = {100};
+    FreeRunReport b = a;
+    b.generatedEvents = 1001; // left the regime
+    b.rateLogRatio = std::log(1002.0 / 101.0);
+    b.hostPairJsd = 0.7;
+    b.capped = true;
+    b.runEvents = {1001};
+    const FreeRunReport m = MeanFreeRun({a, a, b});
+    EXPECT_EQ(m.realEvents, 100u);
+    EXPECT_EQ(m.generatedEvents, 400u); // (100 + 100 + 1001) / 3, rounded
+    EXPECT_NEAR(m.rateLogRatio, std::log(1002.0 / 101.0) / 3.0, 1e-12);
+    EXPECT_NEAR(m.hostPairJsd, 0.24, 1e-12);
+    EXPECT_TRUE(m.capped);
+    EXPECT_EQ(m.runEvents, (std::vector<uint64_t>{100, 100, 1001}));
+    FreeRunReport other = a;
+    other.realEvents = 50;
+    EXPECT_THROW(MeanFreeRun({a, other}), std::invalid_argument);
+    EXPECT_THROW(MeanFreeRun({}), std::invalid_argument);
+
+    // Small windows are run several times, large ones once.
+    EXPECT_EQ(FreeRunRepeats(0), 5u);
+    EXPECT_EQ(FreeRunRepeats(365), 5u);
+    EXPECT_EQ(FreeRunRepeats(6000), 3u);
+    EXPECT_EQ(FreeRunRepeats(186090), 1u);
 }
