@@ -371,12 +371,11 @@ ChooseEta(TempoNetModel& model,
     // most truncating wins, as the regime a window shows held over it may
     // still be left over a longer run, and truncation is what holds it.
     const double noise = 1.0 / std::sqrt(double(choice.tried.front().report.realEvents) + 1.0);
-    const double best = *std::min_element(scores.begin(), scores.end());
-    size_t pick = scores.size();
+    size_t pick = std::min_element(scores.begin(), scores.end()) - scores.begin();
+    const double best = scores[pick];
     for (size_t k = 0; k < scores.size(); ++k)
     {
-        if (scores[k] <= best + noise &&
-            (pick == scores.size() || candidates[k] > candidates[pick]))
+        if (scores[k] <= best + noise && candidates[k] > candidates[pick])
         {
             pick = k;
         }
